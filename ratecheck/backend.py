@@ -1,0 +1,78 @@
+"""The one module that knows NumPy and CuPy by name.
+
+Array code elsewhere takes its namespace from its inputs, ``xp = array_namespace(x)``
+(array-api-compat), and never imports numpy or cupy for array work itself. Random numbers are
+drawn on the host with ``numpy.random.Generator`` and moved with :func:`asarray`, so NumPy and
+CuPy runs see identical random numbers (reference/conventions.md §1).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+from array_api_compat import array_namespace, is_cupy_array
+
+from ratecheck.errors import UsageError
+
+__all__ = ["BACKENDS", "array_namespace", "asarray", "available_backends", "namespace", "to_host"]
+
+BACKENDS = ("numpy", "cupy")
+
+
+def _cupy_problem() -> str | None:
+    """Why CuPy cannot be used here, or None when it can."""
+    if importlib.util.find_spec("cupy") is None:
+        return "CuPy is not installed (pip install 'ratecheck[gpu]')"
+    try:
+        import cupy
+
+        if cupy.cuda.runtime.getDeviceCount() < 1:
+            return "CuPy found no CUDA device"
+    except Exception as exc:  # CUDA driver errors have many types
+        return f"CuPy cannot reach a CUDA device ({type(exc).__name__})"
+    return None
+
+
+def available_backends() -> tuple[str, ...]:
+    """The backends that work on this machine, NumPy always first."""
+    return ("numpy",) + (("cupy",) if _cupy_problem() is None else ())
+
+
+def namespace(name: str) -> ModuleType:
+    """The array-API namespace of backend ``name`` ("numpy" or "cupy").
+
+    Raises UsageError, naming the valid choices, when the backend is unknown or unusable.
+    """
+    if name == "numpy":
+        import array_api_compat.numpy as xp_numpy
+
+        return xp_numpy
+    if name == "cupy":
+        problem = _cupy_problem()
+        if problem is not None:
+            valid = ", ".join(available_backends())
+            raise UsageError(f"backend 'cupy' is unavailable: {problem}; valid choices here: {valid}")
+        import array_api_compat.cupy as xp_cupy
+
+        return xp_cupy
+    raise UsageError(f"unknown backend '{name}'; valid choices: {', '.join(BACKENDS)}")
+
+
+def asarray(host_array: Any, xp: ModuleType, dtype: Any = None) -> Any:
+    """Move a host (NumPy) array into namespace ``xp``."""
+    return xp.asarray(host_array, dtype=dtype)
+
+
+def to_host(x: Any) -> np.ndarray:
+    """A NumPy copy of any backend's array (a no-op view for NumPy)."""
+    if is_cupy_array(x):
+        return x.get()
+    return np.asarray(x)
+
+
+def name_of(xp: ModuleType) -> str:
+    """The backend name ("numpy" or "cupy") of namespace ``xp``."""
+    return "cupy" if "cupy" in xp.__name__ else "numpy"

@@ -1,0 +1,7 @@
+"""Problem generators with exact constants, optima and counted oracles."""
+
+from ratecheck.problems.base import Blocks, Oracle, Problem
+from ratecheck.problems.lrp import lrp_function, scalar_quadratic
+from ratecheck.problems.quadratic import Quadratic, quadratic
+
+__all__ = ["Blocks", "Oracle", "Problem", "Quadratic", "lrp_function", "quadratic", "scalar_quadratic"]

@@ -1,0 +1,139 @@
+"""What every experiment shares: its grid, its settings, its outcome, flat result rows.
+
+An experiment measures one claim and its control. It declares its grid parameters (quick and
+full values, with a validator), runs, and returns judged points plus flat rows (one per claim,
+role, method, grid value, seed, checkpoint, metric) from which figures are drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ratecheck.errors import UsageError
+from ratecheck.theory.claim import Claim
+from ratecheck.verify.runner import Trace, geometric_checkpoints
+from ratecheck.verify.verdict import Judgement
+
+
+@dataclass(frozen=True)
+class GridParam:
+    """A grid axis of an experiment: its values in quick and full mode and what is allowed."""
+
+    name: str
+    quick: tuple[float, ...]
+    full: tuple[float, ...]
+    minimum: float = -math.inf
+    description: str = ""
+
+    def check(self, values: Sequence[float]) -> tuple[float, ...]:
+        bad = [v for v in values if not (math.isfinite(v) and v >= self.minimum)]
+        if bad:
+            raise UsageError(
+                f"{self.name}={bad[0]:g} is impossible: {self.name} must be a finite number "
+                f"≥ {self.minimum:g} ({self.description})"
+            )
+        return tuple(values)
+
+
+@dataclass
+class Settings:
+    quick: bool
+    seeds: int
+    xp: Any
+    backend: str
+    overrides: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    result: Judgement
+    control: Judgement
+    rows: list[dict[str, Any]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    claim_id: str
+    run: Callable[[Claim, Settings, dict[str, tuple[float, ...]]], Outcome]
+    grid: tuple[GridParam, ...] = ()
+    seeds_quick: int = 4
+    seeds_full: int = 16
+
+    def values(self, settings: Settings) -> dict[str, tuple[float, ...]]:
+        """The grid of this run: quick or full values, replaced by the user's overrides."""
+        names = {g.name: g for g in self.grid}
+        for name in settings.overrides:
+            if name not in names:
+                valid = ", ".join(names) or "none"
+                raise UsageError(
+                    f"claim {self.claim_id} has no grid parameter '{name}'; valid: {valid}"
+                )
+        return {
+            g.name: g.check(settings.overrides.get(g.name, g.quick if settings.quick else g.full))
+            for g in self.grid
+        }
+
+
+_EXPERIMENTS: dict[str, Experiment] = {}
+
+
+def register_experiment(experiment: Experiment) -> Experiment:
+    _EXPERIMENTS[experiment.claim_id] = experiment
+    return experiment
+
+
+def get_experiment(claim_id: str) -> Experiment:
+    return _EXPERIMENTS[claim_id]
+
+
+def trace_rows(
+    claim: str,
+    role: str,
+    method: str,
+    param: str,
+    x: float,
+    steps: np.ndarray,
+    values: np.ndarray,
+    metric: str,
+    max_points: int = 150,
+) -> list[dict[str, Any]]:
+    """Flat rows for a (S, n) trace, thinned to about ``max_points`` geometric checkpoints."""
+    steps = np.asarray(steps)
+    keep = np.isin(steps, geometric_checkpoints(int(steps[-1]), max_points))
+    return [
+        {"claim": claim, "role": role, "method": method, "param": param, "x": float(x),
+         "seed": seed, "t": int(k), "metric": metric, "value": float(v)}
+        for seed in range(values.shape[0])
+        for k, v in zip(steps[keep], values[seed, keep])
+    ]
+
+
+def predicted_rows(
+    claim: str, method: str, param: str, x: float, steps: np.ndarray, values: np.ndarray, metric: str
+) -> list[dict[str, Any]]:
+    """Rows of a predicted curve (seed −1, role "predicted")."""
+    return trace_rows(claim, "predicted", method, param, x, steps, np.asarray(values)[None], metric)
+
+
+def point_rows(
+    claim: str, role: str, method: str, param: str, xs: Sequence[float], values: np.ndarray,
+    metric: str,
+) -> list[dict[str, Any]]:
+    """Rows for a per-grid-point statistic (e.g. hitting times), values shaped (S, n_grid)."""
+    return [
+        {"claim": claim, "role": role, "method": method, "param": param, "x": float(x),
+         "seed": seed, "t": -1, "metric": metric, "value": float(values[seed, j])}
+        for seed in range(values.shape[0])
+        for j, x in enumerate(xs)
+    ]
+
+
+def status_of(traces: Sequence[Trace]) -> str:
+    """"diverged" if any seed of any trace diverged, else "ok"."""
+    return "diverged" if any(tr.diverged for tr in traces) else "ok"

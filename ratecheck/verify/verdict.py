@@ -1,0 +1,162 @@
+"""Verdicts: a measured statistic, its CI, the SymPy prediction, the tolerance, pass/fail.
+
+Assertions by kind (PEPit's test style; reference/conventions.md §10):
+
+    identity, exponent, counterexample   |measured − predicted| ≤ tol
+    tight, linear-rate                   |measured − predicted| ≤ tol·|predicted|
+    upper                                measured ≤ predicted·(1 + tol)
+    lower                                measured ≥ predicted·(1 − tol)
+
+A claim is judged at one or more points (grid values); it holds when every point holds. Its
+control is judged by the same assertions and must fail: ``expected`` is true only then.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ratecheck.theory.claim import Claim
+
+ABSOLUTE = ("identity", "exponent", "counterexample")
+RELATIVE = ("tight", "linear-rate")
+
+
+def holds(kind: str, measured: float, predicted: float, tol: float) -> bool:
+    """The assertion of ``kind``; NaN (diverged, censored) never holds."""
+    if not (math.isfinite(measured) and math.isfinite(predicted)):
+        return False
+    if kind in ABSOLUTE:
+        return abs(measured - predicted) <= tol
+    if kind in RELATIVE:
+        return abs(measured - predicted) <= tol * abs(predicted)
+    if kind == "upper":
+        return measured <= predicted * (1 + tol)
+    if kind == "lower":
+        return measured >= predicted * (1 - tol)
+    raise ValueError(f"unknown verdict kind '{kind}'")
+
+
+def deviation(kind: str, measured: float, predicted: float, tol: float) -> float:
+    """How far a point is from its limit, in units of the tolerance (> 1 fails)."""
+    if not (math.isfinite(measured) and math.isfinite(predicted)):
+        return math.inf
+    if kind in ABSOLUTE:
+        return abs(measured - predicted) / tol
+    if kind in RELATIVE:
+        return abs(measured - predicted) / (tol * abs(predicted))
+    if kind == "upper":
+        return measured / (predicted * (1 + tol))
+    return predicted * (1 - tol) / measured if measured else math.inf
+
+
+@dataclass
+class Point:
+    """One judged measurement: at a grid value, of a given kind."""
+
+    label: str
+    kind: str
+    predicted: float
+    measured: float
+    tolerance: float
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return holds(self.kind, self.measured, self.predicted, self.tolerance)
+
+    @property
+    def deviation(self) -> float:
+        return deviation(self.kind, self.measured, self.predicted, self.tolerance)
+
+    def record(self) -> dict[str, Any]:
+        return {**asdict(self), "passed": self.passed}
+
+
+@dataclass
+class Judgement:
+    """All points of one side (the claim or its control); ``headline`` is the deciding point."""
+
+    points: list[Point]
+    status: str = "ok"  # "ok" | "diverged" | "censored"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "ok" and bool(self.points) and all(p.passed for p in self.points)
+
+    @property
+    def headline(self) -> Point:
+        return max(self.points, key=lambda p: p.deviation)
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if self.passed else "fail"
+
+
+@dataclass
+class Verdict:
+    """The outcome of verifying one claim, with its control."""
+
+    claim: Claim
+    result: Judgement
+    control: Judgement
+    backend: str
+    seeds: int
+    quick: bool
+    wall_s: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def expected(self) -> bool:
+        return self.result.passed and not self.control.passed
+
+    @property
+    def finding(self) -> str | None:
+        """A one-paragraph finding when the claim was measured and did not hold."""
+        if self.result.passed:
+            return None
+        h = self.result.headline
+        return (
+            f"{self.claim.id}: measured {h.measured:.6g} (95% CI {h.ci_low:.6g}..{h.ci_high:.6g}) "
+            f"against the predicted {h.predicted:.6g} ({h.kind}, tolerance {h.tolerance:g}) at "
+            f"{h.label}; run status {self.result.status}. The claim does not hold in this "
+            "experiment as run; it keeps its prediction and is reported as refuted."
+        )
+
+    def record(self) -> dict[str, Any]:
+        """The JSON verdict record of DESIGN.md."""
+        h = self.result.headline
+        c = self.control.headline if self.control.points else None
+        return {
+            "claim": self.claim.id,
+            "kind": self.claim.kind,
+            "source": self.claim.source,
+            "statement": self.claim.statement,
+            "provenance": [str(p) for p in self.claim.provenance],
+            "derived": self.claim.derived,
+            "predicted": h.predicted,
+            "prediction": self.claim.prediction_text,
+            "measured": h.measured,
+            "ci_low": h.ci_low,
+            "ci_high": h.ci_high,
+            "tolerance": h.tolerance,
+            "verdict": self.result.verdict,
+            "status": self.result.status,
+            "control_verdict": self.control.verdict,
+            "control_measured": c.measured if c else None,
+            "control_predicted": c.predicted if c else None,
+            "expected": self.expected,
+            "finding": self.finding,
+            "points": [p.record() for p in self.result.points],
+            "control_points": [p.record() for p in self.control.points],
+            "notes": self.result.notes + [f"control: {n}" for n in self.control.notes],
+            "backend": self.backend,
+            "seeds": self.seeds,
+            "quick": self.quick,
+            "wall_s": self.wall_s,
+            **self.extra,
+        }
