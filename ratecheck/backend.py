@@ -54,7 +54,9 @@ def namespace(name: str) -> ModuleType:
         problem = _cupy_problem()
         if problem is not None:
             valid = ", ".join(available_backends())
-            raise UsageError(f"backend 'cupy' is unavailable: {problem}; valid choices here: {valid}")
+            raise UsageError(
+                f"backend 'cupy' is unavailable: {problem}; valid choices here: {valid}"
+            )
         import array_api_compat.cupy as xp_cupy
 
         return xp_cupy

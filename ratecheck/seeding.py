@@ -24,7 +24,7 @@ def claim_key(claim_id: str) -> int:
 
 @dataclass
 class Streams:
-    """Per-seed generators for one (claim, grid point); ``streams.init`` is a list of S generators."""
+    """Per-seed generators for one (claim, grid point): ``streams.init`` is a list of S of them."""
 
     claim: str
     grid_index: int
@@ -37,7 +37,8 @@ class Streams:
         if name not in self._cache:
             base = [claim_key(self.claim), self.grid_index, AXES.index(name)]
             self._cache[name] = [
-                np.random.default_rng(np.random.SeedSequence([*base, i])) for i in range(self.n_seeds)
+                np.random.default_rng(np.random.SeedSequence([*base, i]))
+                for i in range(self.n_seeds)
             ]
         return self._cache[name]
 
@@ -58,6 +59,8 @@ class Streams:
         return self.axis("method")
 
 
-def draw(generators: list[np.random.Generator], sample: Callable[[np.random.Generator], np.ndarray]):
+def draw(
+    generators: list[np.random.Generator], sample: Callable[[np.random.Generator], np.ndarray]
+):
     """Stack one draw per seed along a new leading axis: shape (S, ...)."""
     return np.stack([sample(g) for g in generators])

@@ -4,4 +4,12 @@ from ratecheck.problems.base import Blocks, Oracle, Problem
 from ratecheck.problems.lrp import lrp_function, scalar_quadratic
 from ratecheck.problems.quadratic import Quadratic, quadratic
 
-__all__ = ["Blocks", "Oracle", "Problem", "Quadratic", "lrp_function", "quadratic", "scalar_quadratic"]
+__all__ = [
+    "Blocks",
+    "Oracle",
+    "Problem",
+    "Quadratic",
+    "lrp_function",
+    "quadratic",
+    "scalar_quadratic",
+]

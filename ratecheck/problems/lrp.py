@@ -63,7 +63,9 @@ def _starts(streams: Streams, low: float, high: float) -> np.ndarray:
     return draw(streams.init, lambda r: r.uniform(low, high, size=1))
 
 
-def lrp_function(streams: Streams, xp: Any, start: tuple[float, float] = (3.07, 3.46)) -> LRPFunction:
+def lrp_function(
+    streams: Streams, xp: Any, start: tuple[float, float] = (3.07, 3.46)
+) -> LRPFunction:
     """S copies of the LRP function, each seed starting uniformly in ``start``."""
     S = streams.n_seeds
     return LRPFunction(

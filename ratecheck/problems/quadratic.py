@@ -74,7 +74,9 @@ class Quadratic:
         if self.noise == "none":
             return (g,)
         d = g.shape[-1]
-        xi = asarray(draw(self.oracle_streams, lambda r: r.standard_normal((batch, d)).mean(0)), self.xp)
+        xi = asarray(
+            draw(self.oracle_streams, lambda r: r.standard_normal((batch, d)).mean(0)), self.xp
+        )
         return (g + self.sigma * xi,) if self.noise == "additive" else (g * (1 + self.sigma * xi),)
 
 

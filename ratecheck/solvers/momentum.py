@@ -14,7 +14,7 @@ MOMENTUM_INITS = ("zero", "first_grad")
 
 
 def momentum_gd(gamma: float, alpha: float, init: str = "zero", stochastic: bool = False) -> Method:
-    """Averaged-momentum gradient descent; the state is the buffer d (None before the first step)."""
+    """Averaged-momentum gradient descent; the state is the buffer d (None before step 0)."""
     if init not in MOMENTUM_INITS:
         raise ValueError(f"unknown momentum init '{init}'; valid: {', '.join(MOMENTUM_INITS)}")
 

@@ -55,7 +55,6 @@ iterations_hb = sp.log(_C0_large_kappa / eps) / (-sp.log(rate_hb))
 iterations_gd = sp.log(1 / eps) / (-sp.log(rate_gd))
 
 
-
 @cache
 def hb_iteration_exponent() -> sp.Expr:
     """lim d log T_HB / d log κ (SymPy; about 4 s, hence cached)."""
@@ -158,8 +157,9 @@ register(
         prediction=lambda: contraction_factor(envelope_hb, t),
         prediction_text="√β = 1 − 1/(2√κ); envelope ratio ≤ 1",
         tolerance=1e-3,
-        experiment="quadratics with spectrum in [μ, L] (both ends present), κ ∈ {10, 10², 10³, 10⁴};"
-        " tail fit of log‖[e_t; e_{t−1}]‖ against t; envelope checked at every t",
+        experiment="quadratics with spectrum in [μ, L] (both ends present), "
+        "κ ∈ {10, 10², 10³, 10⁴}; tail fit of log‖[e_t; e_{t−1}]‖ against t; "
+        "envelope checked at every t",
         control="GD with η = 1/L (contracts at 1 − 1/κ) judged against √β and the envelope",
         provenance=(
             HB_PARAMS,
@@ -216,7 +216,7 @@ register(
         id="hb-not-global",
         kind="counterexample",
         family="polyak",
-        source="Lessard, Recht, Packard, SIAM J. Optim. 2016 (arXiv 1408.3595), §6 of the reference",
+        source="Lessard, Recht, Packard, SIAM J. Optim. 2016 (arXiv 1408.3595); reference §6",
         statement="heavy ball with Polyak's parameters (α=1/9, β=4/9; μ=1, L=25) does not converge "
         "on the LRP piecewise quadratic from x₀ = x₋₁ ∈ [3.07, 3.46]: it enters a 3-cycle",
         prediction=lambda: sp.Matrix(lrp_attracting_cycles()),
@@ -239,16 +239,16 @@ __all__ = [
     "beta_polyak",
     "diagonalizable_bound",
     "envelope_hb",
-    "gd_iteration_exponent",
-    "hb_iteration_exponent",
     "eta_gd",
     "eta_hb",
+    "gd_iteration_exponent",
+    "hb_iteration_exponent",
     "iterations_gd",
     "iterations_hb",
     "lrp_attracting_cycles",
     "lrp_three_cycles",
-    "monodromy_radius",
     "lrp_value",
+    "monodromy_radius",
     "rate_gd",
     "rate_hb",
     "rho_polyak",

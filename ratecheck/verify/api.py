@@ -1,8 +1,8 @@
 """``ratecheck.verify``: run claims' experiments and judge them.
 
-    >>> import ratecheck
-    >>> [v.expected for v in ratecheck.verify(["hb-polyak-transient"], quick=True)]
-    [True]
+>>> import ratecheck
+>>> [v.expected for v in ratecheck.verify(["hb-polyak-transient"], quick=True)]
+[True]
 """
 
 from __future__ import annotations
@@ -45,9 +45,13 @@ def verify(
         raise UsageError(f"--seeds must be a whole number ≥ 1, got {seeds}")
     xp = namespace(backend)
     experiments = [get_experiment(i) for i in claim_ids]
+    known = sorted({g.name for e in experiments for g in e.grid})
     for name in grid or {}:
-        if not any(name in {g.name for g in e.grid} for e in experiments):
-            raise UsageError(f"no selected claim has the grid parameter '{name}'")
+        if name not in known:
+            raise UsageError(
+                f"no selected claim has the grid parameter '{name}'; "
+                f"valid: {', '.join(known) or 'none'}"
+            )
     store = ResultStore(out, backend) if out is not None else None
     verdicts = []
     for claim_id, experiment in zip(claim_ids, experiments):
@@ -58,8 +62,17 @@ def verify(
         values = experiment.values(settings)
         start = time.perf_counter()
         outcome = experiment.run(claim, settings, values)
-        verdict = Verdict(claim, outcome.result, outcome.control, backend, n_seeds, quick,
-                          time.perf_counter() - start, {"grid": values, **outcome.extra})
+        outcome.result.kind = outcome.control.kind = claim.kind
+        verdict = Verdict(
+            claim,
+            outcome.result,
+            outcome.control,
+            backend,
+            n_seeds,
+            quick,
+            time.perf_counter() - start,
+            {"grid": values, **outcome.extra},
+        )
         if store is not None:
             store.add(verdict.record(), outcome.rows)
         if on_verdict is not None:

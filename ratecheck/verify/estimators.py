@@ -62,7 +62,8 @@ def loglog_slope(x: np.ndarray, y: np.ndarray) -> Estimate:
     logx, logy = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
 
     def stat(idx: np.ndarray) -> float:
-        return fit_line(logx, logy[idx].mean(axis=0))[0]
+        mean = logy[idx].mean(axis=0)
+        return fit_line(logx, mean)[0] if np.all(np.isfinite(mean)) else np.nan
 
     return bootstrap(stat, logy.shape[0])
 

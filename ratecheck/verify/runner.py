@@ -45,7 +45,7 @@ class Trace:
 
 
 def geometric_checkpoints(steps: int, count: int = 100) -> np.ndarray:
-    """About ``count`` integer checkpoints in [0, steps], geometrically spaced, 0 and steps included."""
+    """About ``count`` integer checkpoints in [0, steps], geometrically spaced, both ends in."""
     grid = np.unique(np.round(np.geomspace(1, steps + 1, count) - 1).astype(int))
     return np.unique(np.concatenate([[0], grid, [steps]]))
 
@@ -95,7 +95,6 @@ def run(
 
     oracle = Oracle(problem)
     x = problem.x0
-    xp = array_namespace(x[0])
     S = x[0].shape[0]
     state = method.init(x)
     recorded: dict[str, list] = {name: [] for name in metrics}
@@ -109,7 +108,8 @@ def run(
             if hit is not None:
                 reached = to_host(metrics[hit[0]](x) <= hit[1]) & (hit_at < 0)
                 hit_at[reached] = k
-            if is_ckpt[k]:
+            done = stop_when_hit and hit_at is not None and bool((hit_at >= 0).all())
+            if is_ckpt[k] or done:
                 values = {name: to_host(m(x)).astype(float) for name, m in metrics.items()}
                 bad = ~np.all([np.isfinite(v) for v in values.values()], axis=0) & alive
                 diverged_at[bad] = k
@@ -119,7 +119,7 @@ def run(
                 rec_steps.append(k)
                 rec_grad.append(oracle.grad_calls)
                 rec_hvp.append(oracle.hvp_calls)
-            if not alive.any() or (stop_when_hit and hit_at is not None and (hit_at >= 0).all()):
+            if done or not alive.any():
                 break
             if k < steps:
                 x, state = method.step(x, state, oracle)

@@ -39,10 +39,16 @@ def provenance(backend: str) -> dict[str, Any]:
     import ratecheck
 
     try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-            cwd=Path(ratecheck.__file__).parent,
-        ).stdout.strip() or None
+        rev = (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                cwd=Path(ratecheck.__file__).parent,
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         rev = None
     return {
@@ -87,9 +93,13 @@ class ResultStore:
         write_verdicts(self.folder / "verdicts.json", self.records, self.provenance)
 
 
-def write_verdicts(path: str | os.PathLike, records: list[dict[str, Any]], prov: dict[str, Any]) -> None:
-    _atomic_write(Path(path), json.dumps({"provenance": prov, "verdicts": records}, indent=2,
-                                         allow_nan=True) + "\n")
+def write_verdicts(
+    path: str | os.PathLike, records: list[dict[str, Any]], prov: dict[str, Any]
+) -> None:
+    _atomic_write(
+        Path(path),
+        json.dumps({"provenance": prov, "verdicts": records}, indent=2, allow_nan=True) + "\n",
+    )
 
 
 def read_results(folder: str | os.PathLike) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -98,8 +108,10 @@ def read_results(folder: str | os.PathLike) -> tuple[list[dict[str, Any]], dict[
     rows_path, verdicts_path = folder / "rows.csv", folder / "verdicts.json"
     for p in (rows_path, verdicts_path):
         if not p.is_file():
-            raise UsageError(f"'{folder}' is not a results folder: {p.name} is missing "
-                             "(write one with: ratecheck verify ... --out DIR)")
+            raise UsageError(
+                f"'{folder}' is not a results folder: {p.name} is missing "
+                "(write one with: ratecheck verify ... --out DIR)"
+            )
     try:
         doc = json.loads(verdicts_path.read_text())
         records = doc["verdicts"]
@@ -115,6 +127,8 @@ def read_results(folder: str | os.PathLike) -> tuple[list[dict[str, Any]], dict[
                     r[f] = int(r[f])
                 rows.append(r)
     except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"results folder '{folder}' is corrupt ({exc}); rerun ratecheck verify "
-                         "--out to rewrite it") from None
+        raise UsageError(
+            f"results folder '{folder}' is corrupt ({exc}); rerun ratecheck verify "
+            "--out to rewrite it"
+        ) from None
     return rows, {"provenance": doc.get("provenance", {}), "verdicts": records}

@@ -83,6 +83,7 @@ class Judgement:
     points: list[Point]
     status: str = "ok"  # "ok" | "diverged" | "censored"
     notes: list[str] = field(default_factory=list)
+    kind: str | None = None  # the claim's kind: the headline prefers points of this kind
 
     @property
     def passed(self) -> bool:
@@ -90,7 +91,11 @@ class Judgement:
 
     @property
     def headline(self) -> Point:
-        return max(self.points, key=lambda p: p.deviation)
+        """The worst point, taken among failing points first and the claim's own kind first."""
+        failing = [p for p in self.points if not p.passed]
+        pool = failing or self.points
+        own = [p for p in pool if p.kind == self.kind] or pool
+        return max(own, key=lambda p: p.deviation)
 
     @property
     def verdict(self) -> str:

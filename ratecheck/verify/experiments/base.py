@@ -107,33 +107,62 @@ def trace_rows(
     steps = np.asarray(steps)
     keep = np.isin(steps, geometric_checkpoints(int(steps[-1]), max_points))
     return [
-        {"claim": claim, "role": role, "method": method, "param": param, "x": float(x),
-         "seed": seed, "t": int(k), "metric": metric, "value": float(v)}
+        {
+            "claim": claim,
+            "role": role,
+            "method": method,
+            "param": param,
+            "x": float(x),
+            "seed": seed,
+            "t": int(k),
+            "metric": metric,
+            "value": float(v),
+        }
         for seed in range(values.shape[0])
         for k, v in zip(steps[keep], values[seed, keep])
     ]
 
 
 def predicted_rows(
-    claim: str, method: str, param: str, x: float, steps: np.ndarray, values: np.ndarray, metric: str
+    claim: str,
+    method: str,
+    param: str,
+    x: float,
+    steps: np.ndarray,
+    values: np.ndarray,
+    metric: str,
 ) -> list[dict[str, Any]]:
     """Rows of a predicted curve (seed −1, role "predicted")."""
     return trace_rows(claim, "predicted", method, param, x, steps, np.asarray(values)[None], metric)
 
 
 def point_rows(
-    claim: str, role: str, method: str, param: str, xs: Sequence[float], values: np.ndarray,
+    claim: str,
+    role: str,
+    method: str,
+    param: str,
+    xs: Sequence[float],
+    values: np.ndarray,
     metric: str,
 ) -> list[dict[str, Any]]:
     """Rows for a per-grid-point statistic (e.g. hitting times), values shaped (S, n_grid)."""
     return [
-        {"claim": claim, "role": role, "method": method, "param": param, "x": float(x),
-         "seed": seed, "t": -1, "metric": metric, "value": float(values[seed, j])}
+        {
+            "claim": claim,
+            "role": role,
+            "method": method,
+            "param": param,
+            "x": float(x),
+            "seed": seed,
+            "t": -1,
+            "metric": metric,
+            "value": float(values[seed, j]),
+        }
         for seed in range(values.shape[0])
         for j, x in enumerate(xs)
     ]
 
 
 def status_of(traces: Sequence[Trace]) -> str:
-    """"diverged" if any seed of any trace diverged, else "ok"."""
+    """ "diverged" if any seed of any trace diverged, else "ok"."""
     return "diverged" if any(tr.diverged for tr in traces) else "ok"

@@ -20,7 +20,6 @@ from ratecheck.theory.schedules import Schedule
 from ratecheck.theory.symbols import L, eps, kappa, mu, t
 from ratecheck.verify.estimators import (
     envelope_ratio,
-    hitting_times,
     linear_rate,
     loglog_slope,
 )
@@ -75,7 +74,9 @@ def quadratic_rate(claim: Claim, settings: Settings, grid) -> Outcome:
     predicted_rate = Schedule(claim.predicted, (kappa,))
     for j, k in enumerate(grid["kappa"]):
         steps = math.ceil(RATE_DECADES * math.log(10) / (1 - predicted_rate(kappa=k)))
-        problem = quadratic(k, DIM, Streams(claim.id, j, settings.seeds), settings.xp, centered=True)
+        problem = quadratic(
+            k, DIM, Streams(claim.id, j, settings.seeds), settings.xp, centered=True
+        )
         window = (steps // 5, steps)
         bound = envelope(kappa=k, t=np.arange(steps + 1))
         for role, method in (
@@ -88,14 +89,34 @@ def quadratic_rate(claim: Claim, settings: Settings, grid) -> Outcome:
             rate = linear_rate(tr.steps, z, window)
             ratio = envelope_ratio(z, bound[: z.shape[1]])
             side = points if role == "claim" else control
-            side.append(Point(f"kappa={k:g}", "linear-rate", float(predicted_rate(kappa=k)),
-                              rate.value, claim.tolerance, rate.ci_low, rate.ci_high,
-                              note=f"{method.name}; fit window t ∈ [{window[0]}, {window[1]}]"))
-            side.append(Point(f"envelope kappa={k:g}", "upper", 1.0, ratio, 0.0,
-                              note="max_t ‖[e_t; e_{t−1}]‖ / (C₀ β^{t/2} ‖[e_0; e_{−1}]‖)"))
-            rows += trace_rows(claim.id, role, method.name, "kappa", k, tr.steps, z, "stacked_error")
-        rows += predicted_rows(claim.id, "C0*beta^(t/2)", "kappa", k, np.arange(steps + 1), bound,
-                               "stacked_error")
+            side.append(
+                Point(
+                    f"kappa={k:g}",
+                    "linear-rate",
+                    float(predicted_rate(kappa=k)),
+                    rate.value,
+                    claim.tolerance,
+                    rate.ci_low,
+                    rate.ci_high,
+                    note=f"{method.name}; fit window t ∈ [{window[0]}, {window[1]}]",
+                )
+            )
+            side.append(
+                Point(
+                    f"envelope kappa={k:g}",
+                    "upper",
+                    1.0,
+                    ratio,
+                    0.0,
+                    note="max_t ‖[e_t; e_{t−1}]‖ / (C₀ β^{t/2} ‖[e_0; e_{−1}]‖)",
+                )
+            )
+            rows += trace_rows(
+                claim.id, role, method.name, "kappa", k, tr.steps, z, "stacked_error"
+            )
+        rows += predicted_rows(
+            claim.id, "C0*beta^(t/2)", "kappa", k, np.arange(steps + 1), bound, "stacked_error"
+        )
     status = status_of(traces)
     return Outcome(Judgement(points, status), Judgement(control, status), rows)
 
@@ -128,8 +149,15 @@ def acceleration(claim: Claim, settings: Settings, grid) -> Outcome:
             ("gd", gd(eta_gd(L=1.0)), iterations_gd),
         ):
             steps = math.ceil(2 * budget(kappa=k, epsilon=target)) + 10
-            tr = run(method, problem, steps, {"dist": dist}, checkpoints=np.array([0, steps]),
-                     hit=("dist", target * start), stop_when_hit=True)
+            tr = run(
+                method,
+                problem,
+                steps,
+                {"dist": dist},
+                checkpoints=np.array([0, steps]),
+                hit=("dist", target * start),
+                stop_when_hit=True,
+            )
             traces.append(tr)
             times[name].append(np.where(tr.hit_at >= 0, tr.hit_at, np.nan).astype(float))
     T = {name: np.stack(v, axis=1) for name, v in times.items()}  # (S, n_kappa)
@@ -138,19 +166,45 @@ def acceleration(claim: Claim, settings: Settings, grid) -> Outcome:
     predicted_gd = float(th.gd_iteration_exponent())
     window = f"kappa ∈ [{min(kappas):g}, {max(kappas):g}]"
     points = [
-        Point(f"heavy-ball, {window}", "exponent", float(claim.predicted), hb.value,
-              claim.tolerance, hb.ci_low, hb.ci_high),
-        Point(f"gd, {window}", "exponent", predicted_gd, gd_slope.value, claim.tolerance,
-              gd_slope.ci_low, gd_slope.ci_high),
+        Point(
+            f"heavy-ball, {window}",
+            "exponent",
+            float(claim.predicted),
+            hb.value,
+            claim.tolerance,
+            hb.ci_low,
+            hb.ci_high,
+        ),
+        Point(
+            f"gd, {window}",
+            "exponent",
+            predicted_gd,
+            gd_slope.value,
+            claim.tolerance,
+            gd_slope.ci_low,
+            gd_slope.ci_high,
+        ),
     ]
-    control = [Point(f"gd judged against heavy ball, {window}", "exponent", float(claim.predicted),
-                     gd_slope.value, claim.tolerance, gd_slope.ci_low, gd_slope.ci_high)]
+    control = [
+        Point(
+            f"gd judged against heavy ball, {window}",
+            "exponent",
+            float(claim.predicted),
+            gd_slope.value,
+            claim.tolerance,
+            gd_slope.ci_low,
+            gd_slope.ci_high,
+        )
+    ]
     notes = [f"censored runs: {censored}"] if any(censored.values()) else []
     status = "censored" if notes else status_of(traces)
-    rows = point_rows(claim.id, "claim", "heavy-ball", "kappa", kappas, T["heavy-ball"], "hitting_time")
+    rows = point_rows(
+        claim.id, "claim", "heavy-ball", "kappa", kappas, T["heavy-ball"], "hitting_time"
+    )
     rows += point_rows(claim.id, "control", "gd", "kappa", kappas, T["gd"], "hitting_time")
-    return Outcome(Judgement(points, status, notes), Judgement(control, status), rows,
-                   {"epsilon": target})
+    return Outcome(
+        Judgement(points, status, notes), Judgement(control, status), rows, {"epsilon": target}
+    )
 
 
 register_experiment(
@@ -158,7 +212,9 @@ register_experiment(
         "hb-acceleration",
         acceleration,
         (
-            GridParam("kappa", (10, 100, 1000, 10_000), tuple(np.logspace(1, 4, 7)), 1.0, KAPPA_RANGE),
+            GridParam(
+                "kappa", (10, 100, 1000, 10_000), tuple(np.logspace(1, 4, 7)), 1.0, KAPPA_RANGE
+            ),
             GridParam("epsilon", (1e-6,), (1e-6,), 1e-300, "relative error target, below 1"),
         ),
         seeds_quick=4,
@@ -173,12 +229,19 @@ def polyak_transient(claim: Claim, settings: Settings, grid) -> Outcome:
     predicted = Schedule(claim.predicted, (kappa, t))
     for j, k in enumerate(grid["kappa"]):
         eigenvalues = np.linspace(1.0 / k, 1.0, 34)  # μ, L and a grid between
-        problem = quadratic(k, eigenvalues.size, Streams(claim.id, j, settings.seeds), settings.xp,
-                            centered=True, eigenvalues=eigenvalues, start=np.ones(eigenvalues.size))
-        xp = settings.xp
+        problem = quadratic(
+            k,
+            eigenvalues.size,
+            Streams(claim.id, j, settings.seeds),
+            settings.xp,
+            centered=True,
+            eigenvalues=eigenvalues,
+            start=np.ones(eigenvalues.size),
+        )
 
-        def worst_direction(x, problem=problem):
-            coords = (xp.matrix_transpose(problem.eigvecs) @ x[0][..., None])[..., 0]  # e_t in the eigenbasis
+        def worst_direction(x, problem=problem, xp=settings.xp):
+            eigvecs_t = xp.matrix_transpose(problem.eigvecs)
+            coords = (eigvecs_t @ x[0][..., None])[..., 0]  # e_t in the eigenbasis
             return xp.max(xp.abs(coords), axis=1)  # e_0 = 1 in every direction
 
         horizon = math.ceil(10 * math.sqrt(k))
@@ -186,18 +249,45 @@ def polyak_transient(claim: Claim, settings: Settings, grid) -> Outcome:
         tr = run(method, problem, horizon, {"worst": worst_direction}, checkpoints="all")
         traces.append(tr)
         steps, worst = tr.steps, tr.metrics["worst"]
-        for side, bound, name in ((points, predicted, "(1+(1+ρ)t)ρ^t"),
-                                  (control, diagonalizable, "ρ^t")):
+        for side, bound, name in (
+            (points, predicted, "(1+(1+ρ)t)ρ^t"),
+            (control, diagonalizable, "ρ^t"),
+        ):
             ratio = worst / bound(kappa=k, t=steps)
             extreme = float(ratio.flat[np.nanargmax(np.abs(ratio - 1))])
-            side.append(Point(f"kappa={k:g}, t ≤ {horizon}", "tight", 1.0, extreme, claim.tolerance,
-                              float(np.nanmin(ratio)), float(np.nanmax(ratio)),
-                              note=f"worst |e_t|/|e_0| over eigen-directions divided by {name}"))
-        rows += trace_rows(claim.id, "claim", method.name, "kappa", k, steps, worst, "worst_direction")
-        rows += predicted_rows(claim.id, "(1+(1+rho)t)rho^t", "kappa", k, steps,
-                               predicted(kappa=k, t=steps), "worst_direction")
-        rows += predicted_rows(claim.id, "rho^t", "kappa", k, steps,
-                               diagonalizable(kappa=k, t=steps), "worst_direction")
+            side.append(
+                Point(
+                    f"kappa={k:g}, t ≤ {horizon}",
+                    "tight",
+                    1.0,
+                    extreme,
+                    claim.tolerance,
+                    float(np.nanmin(ratio)),
+                    float(np.nanmax(ratio)),
+                    note=f"worst |e_t|/|e_0| over eigen-directions divided by {name}",
+                )
+            )
+        rows += trace_rows(
+            claim.id, "claim", method.name, "kappa", k, steps, worst, "worst_direction"
+        )
+        rows += predicted_rows(
+            claim.id,
+            "(1+(1+rho)t)rho^t",
+            "kappa",
+            k,
+            steps,
+            predicted(kappa=k, t=steps),
+            "worst_direction",
+        )
+        rows += predicted_rows(
+            claim.id,
+            "rho^t",
+            "kappa",
+            k,
+            steps,
+            diagonalizable(kappa=k, t=steps),
+            "worst_direction",
+        )
     status = status_of(traces)
     return Outcome(Judgement(points, status), Judgement(control, status), rows)
 
@@ -228,22 +318,48 @@ def not_global(claim: Claim, settings: Settings, grid) -> Outcome:
     alpha, beta = float(th.LRP_ALPHA), float(th.LRP_BETA)
     streams = Streams(claim.id, 0, settings.seeds)
     rows, judged, traces = [], {}, []
-    for role, problem in (("claim", lrp_function(streams, settings.xp)),
-                          ("control", scalar_quadratic(th.LRP_L, streams, settings.xp))):
-        tr = run(heavy_ball(alpha, beta), problem, LRP_STEPS, {"x": lambda x: x[0][:, 0]},
-                 checkpoints="all")
+    for role, problem in (
+        ("claim", lrp_function(streams, settings.xp)),
+        ("control", scalar_quadratic(th.LRP_L, streams, settings.xp)),
+    ):
+        tr = run(
+            heavy_ball(alpha, beta),
+            problem,
+            LRP_STEPS,
+            {"x": lambda x: x[0][:, 0]},
+            checkpoints="all",
+        )
         traces.append(tr)
         x = tr.metrics["x"]
         dist = distance_to_cycle(x[:, -3:], cycle)
-        judged[role] = Point(f"{problem.name}, t = {LRP_STEPS}", "counterexample", 0.0,
-                             float(np.max(dist)), claim.tolerance, float(np.min(dist)),
-                             float(np.max(dist)),
-                             note=f"min |x_t| over the last 300 steps: {np.min(np.abs(x[:, -300:])):.3g}")
-        rows += trace_rows(claim.id, role, problem.name, "start", 0, tr.steps[:301],
-                           np.abs(x[:, :301]), "abs_x", max_points=301)
+        judged[role] = Point(
+            f"{problem.name}, t = {LRP_STEPS}",
+            "counterexample",
+            0.0,
+            float(np.max(dist)),
+            claim.tolerance,
+            float(np.min(dist)),
+            float(np.max(dist)),
+            note=f"min |x_t| over the last 300 steps: {np.min(np.abs(x[:, -300:])):.3g}",
+        )
+        rows += trace_rows(
+            claim.id,
+            role,
+            problem.name,
+            "start",
+            0,
+            tr.steps[:301],
+            np.abs(x[:, :301]),
+            "abs_x",
+            max_points=301,
+        )
     status = status_of(traces)
-    return Outcome(Judgement([judged["claim"]], status), Judgement([judged["control"]], status),
-                   rows, {"cycle": cycle.tolist()})
+    return Outcome(
+        Judgement([judged["claim"]], status),
+        Judgement([judged["control"]], status),
+        rows,
+        {"cycle": cycle.tolist()},
+    )
 
 
 register_experiment(Experiment("hb-not-global", not_global, (), seeds_quick=4, seeds_full=16))

@@ -1,0 +1,284 @@
+"""The ``ratecheck`` command: list, verify, plot.
+
+Exit status: 0 when every verdict is as expected (claims pass, controls fail), 1 otherwise,
+2 for bad input (a one-line message naming the problem and the valid choices), 130 when
+interrupted (everything finished so far is already written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+from ratecheck.errors import UsageError
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {value}")
+    return value
+
+
+def _grid_override(text: str) -> tuple[str, tuple[float, ...]]:
+    name, sep, values = text.partition("=")
+    try:
+        parsed = tuple(float(v) for v in values.split(",") if v.strip())
+    except ValueError:
+        parsed = ()
+    if not sep or not name or not parsed:
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=V1,V2,... (e.g. kappa=10,100), got '{text}'"
+        )
+    return name.strip(), parsed
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ratecheck", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p_list = sub.add_parser("list", help="every claim: id, kind, source, statement, prediction")
+    p_list.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p_verify = sub.add_parser("verify", help="run claims' experiments and judge them")
+    p_verify.add_argument("ids", nargs="*", metavar="ID", help="claim ids (see ratecheck list)")
+    p_verify.add_argument("--all", action="store_true", help="every claim")
+    p_verify.add_argument("--quick", action="store_true", help="smaller grids and fewer seeds")
+    p_verify.add_argument("--backend", default="numpy", help="numpy (default) or cupy")
+    p_verify.add_argument("--seeds", type=_positive_int, help="seeds per grid point")
+    p_verify.add_argument(
+        "--grid",
+        type=_grid_override,
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help="override a grid parameter, e.g. kappa=10,100",
+    )
+    p_verify.add_argument("--out", metavar="DIR", help="write rows.csv, verdicts.json and figures")
+    p_verify.add_argument("--json", metavar="FILE", help="write the verdict records as JSON")
+    p_verify.add_argument("--pdf", action="store_true", help="also write PDF figures (with --out)")
+
+    p_plot = sub.add_parser("plot", help="figures from a results folder (no rerun)")
+    p_plot.add_argument("folder", metavar="DIR", help="a folder written by verify --out")
+    p_plot.add_argument("--claim", action="append", metavar="ID", help="only these claims")
+    p_plot.add_argument("--pdf", action="store_true", help="also write PDF")
+    p_plot.add_argument("--to", metavar="DIR", help="figure folder (default DIR/figures)")
+    return parser
+
+
+def _fmt(value: object, near: float | None = None) -> str:
+    """Six significant digits, or twelve when ``value`` agrees with ``near`` to 1e-5."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        close = near is not None and abs(value - near) <= 1e-5 * abs(near) and value != near
+        return f"{value:.12g}" if close else f"{value:.6g}"
+    return str(value)
+
+
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int] | None = None
+) -> str:
+    if widths is None:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(out)
+
+
+def _predicted_text(claim) -> str:
+    import sympy as sp
+
+    value = claim.predicted
+    if isinstance(value, sp.MatrixBase):
+        return "3-cycle " + ", ".join(f"{float(v):.6g}" for v in value)
+    return sp.sstr(value)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ratecheck.theory import all_claims
+
+    claims = all_claims()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "kind": c.kind,
+                        "family": c.family,
+                        "source": c.source,
+                        "statement": c.statement,
+                        "prediction": c.prediction_text,
+                        "predicted": _predicted_text(c),
+                        "tolerance": c.tolerance,
+                        "experiment": c.experiment,
+                        "control": c.control,
+                        "provenance": [str(p) for p in c.provenance],
+                    }
+                    for c in claims
+                ],
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    rows = [(c.id, c.kind, _predicted_text(c), "derived" if c.derived else "paper") for c in claims]
+    print(_table(("claim", "kind", "predicted (SymPy)", "provenance"), rows))
+    for c in claims:
+        print(
+            f"\n{c.id} ({c.kind}): {c.statement}\n  source: {c.source}"
+            f"\n  prediction: {c.prediction_text}\n  control: {c.control}"
+        )
+        for p in c.provenance:
+            print(f"  - {p}")
+    return EXIT_OK
+
+
+def _verdict_row(v) -> tuple[str, ...]:
+    h = v.result.headline
+    c = v.control.headline
+    return (
+        v.claim.id,
+        v.claim.kind,
+        _fmt(h.predicted),
+        _fmt(h.measured, h.predicted),
+        f"[{_fmt(h.ci_low, h.predicted)}, {_fmt(h.ci_high, h.predicted)}]",
+        f"{h.tolerance:g}",
+        v.result.verdict + ("" if v.result.status == "ok" else f" ({v.result.status})"),
+        f"{v.control.verdict} ({_fmt(c.measured)})",
+        "yes" if v.expected else "NO",
+        f"{v.wall_s:.1f}",
+    )
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from ratecheck.verify.api import resolve, verify
+
+    if args.all and args.ids:
+        raise UsageError("give claim ids or --all, not both")
+    if not args.all and not args.ids:
+        raise UsageError("name claims to verify (see: ratecheck list) or pass --all")
+    ids = resolve(None if args.all else args.ids)
+    grid = dict(args.grid)
+    header = (
+        "claim",
+        "kind",
+        "predicted",
+        "measured",
+        "95% CI",
+        "tol",
+        "verdict",
+        "control (measured)",
+        "expected",
+        "wall_s",
+    )
+    widths = (max(map(len, ids)), 14, 10, 16, 36, 6, 8, 22, 8, 6)
+    verdicts = []
+
+    def report(v) -> None:
+        verdicts.append(v)
+        lines = _table(header, [_verdict_row(v)], widths).splitlines()
+        print("\n".join(lines if len(verdicts) == 1 else lines[-1:]), flush=True)
+
+    try:
+        verify(
+            ids,
+            quick=args.quick,
+            backend=args.backend,
+            seeds=args.seeds,
+            grid=grid,
+            out=args.out,
+            on_verdict=report,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"ratecheck: interrupted after {len(verdicts)} of {len(ids)} claims"
+            + (f"; finished results are in {args.out}" if args.out else ""),
+            file=sys.stderr,
+        )
+        _write_json(args.json, verdicts)
+        return EXIT_INTERRUPTED
+    _write_json(args.json, verdicts)
+    if args.out:
+        from ratecheck.figures import plot_results
+        from ratecheck.verify.store import read_results
+
+        rows, doc = read_results(args.out)
+        plot_results(
+            rows, doc["verdicts"], f"{args.out}/figures", ("png", "pdf") if args.pdf else ("png",)
+        )
+    for v in verdicts:
+        for p in v.claim.provenance:
+            if p.label != "paper":
+                print(f"  {v.claim.id}: {p}")
+        if v.finding:
+            print(f"  FINDING {v.finding}")
+    expected = sum(v.expected for v in verdicts)
+    print(f"{expected} of {len(verdicts)} claims as expected (claim passed, control failed)")
+    return EXIT_OK if expected == len(verdicts) else EXIT_UNEXPECTED
+
+
+def _write_json(path: str | None, verdicts) -> None:
+    if path:
+        from ratecheck.verify.store import write_verdicts
+
+        write_verdicts(
+            path,
+            [v.record() for v in verdicts],
+            {"backend": verdicts[0].backend if verdicts else None},
+        )
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from ratecheck.figures import plot_results
+    from ratecheck.verify.store import read_results
+
+    rows, doc = read_results(args.folder)
+    known = {r["claim"] for r in doc["verdicts"]}
+    for cid in args.claim or []:
+        if cid not in known:
+            raise UsageError(
+                f"claim '{cid}' is not in {args.folder}; it has: {', '.join(sorted(known))}"
+            )
+    paths = plot_results(
+        rows,
+        doc["verdicts"],
+        args.to or f"{args.folder}/figures",
+        ("png", "pdf") if args.pdf else ("png",),
+        args.claim,
+    )
+    for p in paths:
+        print(p)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"list": cmd_list, "verify": cmd_verify, "plot": cmd_plot}[args.command](args)
+    except UsageError as exc:
+        print(f"ratecheck: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

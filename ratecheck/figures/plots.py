@@ -1,0 +1,163 @@
+"""Figures drawn from stored result rows only (never from a rerun).
+
+- convergence: a metric against t, per grid value; the median over seeds with a min–max band
+  for each method, the predicted curve (seed −1 rows, from SymPy) dashed on top;
+- scaling: a hitting time against the grid value on log-log axes, one point per seed, the
+  median line, and the fitted and predicted slopes from the verdict record.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+COLORS = {"claim": "tab:blue", "control": "tab:red", "predicted": "black"}
+
+
+def _group(rows: list[dict[str, Any]], *keys: str) -> dict[tuple, list[dict[str, Any]]]:
+    groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[tuple(r[k] for k in keys)].append(r)
+    return groups
+
+
+def _series(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """(t, values (S, n)) of the rows of one (role, method, x, metric)."""
+    steps = np.array(sorted({r["t"] for r in rows}))
+    seeds = sorted({r["seed"] for r in rows})
+    values = np.full((len(seeds), steps.size), np.nan)
+    col = {t: i for i, t in enumerate(steps)}
+    row = {s: i for i, s in enumerate(seeds)}
+    for r in rows:
+        values[row[r["seed"]], col[r["t"]]] = r["value"]
+    return steps, values
+
+
+def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: str):
+    """One panel per grid value: median and band per (role, method), predicted dashed."""
+    rows = [r for r in rows if r["metric"] == metric]
+    xs = sorted({r["x"] for r in rows})
+    fig, axes = plt.subplots(1, len(xs), figsize=(4.2 * len(xs), 3.6), squeeze=False)
+    for ax, x in zip(axes[0], xs):
+        for (role, method), group in sorted(
+            _group([r for r in rows if r["x"] == x], "role", "method").items()
+        ):
+            steps, values = _series(group)
+            positive = np.where(values > 0, values, np.nan)
+            color = COLORS.get(role, "gray")
+            if role == "predicted":
+                ax.plot(steps, positive[0], "--", color=color, lw=1.2, label=f"predicted {method}")
+                continue
+            with np.errstate(all="ignore"):
+                ax.plot(
+                    steps,
+                    np.nanmedian(positive, axis=0),
+                    color=color,
+                    lw=1.5,
+                    label=f"{role}: {method}",
+                )
+                ax.fill_between(
+                    steps,
+                    np.nanmin(positive, axis=0),
+                    np.nanmax(positive, axis=0),
+                    color=color,
+                    alpha=0.2,
+                    lw=0,
+                )
+        ax.set_yscale("log")
+        ax.set_xlabel("t")
+        ax.set_title(f"{rows[0]['param']} = {x:g}" if rows else "")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel(metric)
+    axes[0][-1].legend(fontsize=7)
+    fig.suptitle(_title(record), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: str):
+    """Log-log hitting time against the grid value with fitted/predicted slopes."""
+    rows = [r for r in rows if r["metric"] == metric]
+    fig, ax = plt.subplots(figsize=(5.2, 4.0))
+    for (role, method), group in sorted(_group(rows, "role", "method").items()):
+        xs = np.array(sorted({r["x"] for r in group}))
+        by_x = _group(group, "x")
+        med = np.array([np.nanmedian([r["value"] for r in by_x[(x,)]]) for x in xs])
+        color = COLORS.get(role, "gray")
+        ax.scatter(
+            [r["x"] for r in group], [r["value"] for r in group], s=8, color=color, alpha=0.4
+        )
+        ax.plot(xs, med, "-o", color=color, ms=3, label=f"{role}: {method}")
+    for p in record.get("points", []):
+        if p["kind"] != "exponent" or not rows:
+            continue
+        method = p["label"].split(",")[0]
+        group = [r for r in rows if r["method"] == method]
+        if not group:
+            continue
+        xs = np.array(sorted({r["x"] for r in group}))
+        anchor = np.nanmedian([r["value"] for r in group if r["x"] == xs[0]])
+        ax.plot(
+            xs,
+            anchor * (xs / xs[0]) ** p["predicted"],
+            "--",
+            color="black",
+            lw=1,
+            label=f"{method}: slope {p['measured']:.3f} [{p['ci_low']:.3f}, "
+            f"{p['ci_high']:.3f}] vs predicted {p['predicted']:.3g} (dashed)",
+        )
+    if rows:
+        ax.set_xlabel(rows[0]["param"])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylabel(metric)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+    fig.suptitle(_title(record), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _title(record: dict[str, Any]) -> str:
+    verdict = "as expected" if record.get("expected") else "NOT as expected"
+    return (
+        f"{record['claim']}: claim {record['verdict']}, control "
+        f"{record['control_verdict']} ({verdict})"
+    )
+
+
+def plot_results(
+    rows: list[dict[str, Any]],
+    records: list[dict[str, Any]],
+    folder: str | os.PathLike,
+    formats: tuple[str, ...] = ("png",),
+    claims: list[str] | None = None,
+) -> list[Path]:
+    """Write one figure per (claim, metric) into ``folder``; returns the paths written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    by_claim = _group(rows, "claim")
+    written = []
+    for record in records:
+        cid = record["claim"]
+        if claims and cid not in claims:
+            continue
+        claim_rows = by_claim.get((cid,), [])
+        for metric in sorted({r["metric"] for r in claim_rows}):
+            metric_rows = [r for r in claim_rows if r["metric"] == metric]
+            scaling = all(r["t"] == -1 for r in metric_rows)
+            fig = (scaling_figure if scaling else convergence_figure)(metric_rows, record, metric)
+            for fmt in formats:
+                path = folder / f"{cid}--{metric}.{fmt}"
+                fig.savefig(path, dpi=110)
+                written.append(path)
+            plt.close(fig)
+    return written

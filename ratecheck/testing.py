@@ -1,0 +1,40 @@
+"""Assert claims in your own test suite (also loaded as a pytest plugin).
+
+    from ratecheck.testing import assert_claim
+
+    def test_heavy_ball_accelerates():
+        assert_claim("hb-acceleration", quick=True)
+
+or, with the fixture this plugin provides::
+
+    def test_rate(ratecheck_claim):
+        ratecheck_claim("hb-quadratic-rate", grid={"kappa": (10, 100)})
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def assert_claim(claim_id: str, quick: bool = True, **options: Any):
+    """Verify one claim; fail with its finding unless the claim passed and its control failed."""
+    from ratecheck.verify.api import verify
+
+    (verdict,) = verify([claim_id], quick=quick, **options)
+    if not verdict.result.passed:
+        raise AssertionError(verdict.finding)
+    if verdict.control.passed:
+        h = verdict.control.headline
+        raise AssertionError(
+            f"{claim_id}: the control passed too ({h.label}: measured {h.measured:.6g} against "
+            f"{h.predicted:.6g}), so the check cannot fail and the claim was not checked"
+        )
+    return verdict
+
+
+@pytest.fixture
+def ratecheck_claim():
+    """The :func:`assert_claim` function, as a fixture."""
+    return assert_claim

@@ -1,0 +1,111 @@
+"""The command line: tables, exit statuses, and one-line errors for bad input."""
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ratecheck.cli import main
+
+
+def test_list(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for cid in ("hb-quadratic-rate", "hb-acceleration", "hb-polyak-transient", "hb-not-global"):
+        assert cid in out
+    assert main(["list", "--json"]) == 0
+    claims = json.loads(capsys.readouterr().out)
+    assert {"id", "kind", "source", "statement", "prediction", "provenance"} <= set(claims[0])
+
+
+def test_verify_writes_json_results_and_figures(tmp_path, capsys):
+    out_json, out_dir = tmp_path / "v.json", tmp_path / "res"
+    code = main(
+        [
+            "verify",
+            "hb-polyak-transient",
+            "hb-not-global",
+            "--quick",
+            "--json",
+            str(out_json),
+            "--out",
+            str(out_dir),
+        ]
+    )
+    assert code == 0
+    records = json.loads(out_json.read_text())["verdicts"]
+    assert [r["expected"] for r in records] == [True, True]
+    assert (out_dir / "rows.csv").is_file() and (out_dir / "verdicts.json").is_file()
+    assert (out_dir / "figures" / "hb-not-global--abs_x.png").stat().st_size > 1000
+    text = capsys.readouterr().out
+    assert "2 of 2 claims as expected" in text and "[derived]" in text
+
+
+def test_plot_from_stored_results(tmp_path, capsys):
+    main(["verify", "hb-not-global", "--quick", "--out", str(tmp_path)])
+    capsys.readouterr()
+    assert main(["plot", str(tmp_path), "--pdf", "--to", str(tmp_path / "figs")]) == 0
+    assert (tmp_path / "figs" / "hb-not-global--abs_x.pdf").is_file()
+
+
+@pytest.mark.parametrize(
+    "argv,fragment",
+    [
+        (["verify", "no-such-claim"], "unknown claim 'no-such-claim'; valid claims: "),
+        (["verify", "hb-acceleration", "--seeds", "0"], "--seeds"),
+        (["verify", "hb-acceleration", "--grid", "kappa=-10,100"], "kappa=-10 is impossible"),
+        (["verify", "hb-acceleration", "--grid", "nonsense=1"], "valid: epsilon, kappa"),
+        (["verify", "hb-not-global", "--backend", "cupy"], "valid choices here: numpy"),
+        (["verify", "hb-not-global", "--backend", "tpu"], "valid choices: numpy, cupy"),
+        (["verify"], "ratecheck list"),
+        (["plot", "/nonexistent/folder"], "not a results folder"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):
+    try:
+        import cupy  # noqa: F401
+
+        if "cupy" in argv:
+            pytest.skip("CuPy present: the cupy backend is valid here")
+    except ImportError:
+        pass
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ratecheck: error: ")
+    assert fragment in err
+
+
+def test_corrupt_results_folder(tmp_path, capsys):
+    (tmp_path / "rows.csv").write_text("garbage,header\n1,2\n")
+    (tmp_path / "verdicts.json").write_text("{not json")
+    assert main(["plot", str(tmp_path)]) == 2
+    assert "corrupt" in capsys.readouterr().err
+
+
+def test_installed_command_has_no_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "ratecheck.cli", "verify", "nope"], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_unexpected_verdict_exits_1(monkeypatch, capsys):
+    """A verdict whose control also passed is not as expected: exit status 1."""
+    api = importlib.import_module("ratecheck.verify.api")  # ratecheck.verify is the function
+    from ratecheck.theory import get_claim
+    from ratecheck.verify.verdict import Judgement, Point, Verdict
+
+    ok = Judgement([Point("a", "exponent", 0.5, 0.5, 0.05)], kind="exponent")
+    unchecked = Verdict(get_claim("hb-acceleration"), ok, ok, "numpy", 1, True)
+
+    def fake_verify(ids, on_verdict=None, **kw):
+        on_verdict(unchecked)
+        return [unchecked]
+
+    monkeypatch.setattr(api, "verify", fake_verify)
+    assert main(["verify", "hb-acceleration", "--quick"]) == 1
+    assert "0 of 1 claims as expected" in capsys.readouterr().out
