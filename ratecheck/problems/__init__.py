@@ -2,6 +2,7 @@
 
 from ratecheck.problems.base import Blocks, Oracle, Problem
 from ratecheck.problems.lrp import lrp_function, scalar_quadratic
+from ratecheck.problems.matrix import NoisyMatrixProblem, noisy_matrix
 from ratecheck.problems.quadratic import Quadratic, quadratic
 
 __all__ = [

@@ -13,7 +13,7 @@ import sympy as sp
 
 def loglog_exponent(expr: sp.Expr, var: sp.Symbol, at: sp.Expr = sp.oo) -> sp.Expr:
     """lim_{var→at} d log(expr)/d log(var) = lim var·(d expr/d var)/expr."""
-    return sp.limit(sp.diff(sp.log(expr), var) * var, var, at)
+    return sp.simplify(sp.limit(sp.diff(sp.log(expr), var) * var, var, at))
 
 
 def contraction_factor(expr: sp.Expr, t: sp.Symbol) -> sp.Expr:
