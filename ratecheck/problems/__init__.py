@@ -7,10 +7,12 @@ from ratecheck.problems.quadratic import Quadratic, quadratic
 
 __all__ = [
     "Blocks",
+    "NoisyMatrixProblem",
     "Oracle",
     "Problem",
     "Quadratic",
     "lrp_function",
+    "noisy_matrix",
     "quadratic",
     "scalar_quadratic",
 ]

@@ -31,7 +31,7 @@ def uscg(
     init: str = "zero",
     stochastic: bool = True,
 ) -> Method:
-    """uSCG (``constrained=False``) or SCG (Frank–Wolfe) with LMO ``norm`` (a Product for layers)."""
+    """uSCG (``constrained=False``) or SCG (Frank–Wolfe) with LMO ``norm`` (Product: layers)."""
     norm = product(norm)
 
     def init_state(x):

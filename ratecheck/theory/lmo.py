@@ -95,9 +95,10 @@ register(
         kind="tight",
         family="lmo",
         source=NS_SOURCE + "; band analysis in reference/norms-and-lmos.md §7",
-        statement="Newton–Schulz approximates the spectral LMO only up to the singular-value band of "
-        "its coefficients: normalized singular values in [0.01, 1] map into the range of φ^{∘k}; "
-        "more steps do not shrink it; the dual-norm estimate −⟨D, NS(D)⟩ is biased accordingly",
+        statement="Newton–Schulz approximates the spectral LMO only up to the singular-value band "
+        "of its coefficients: normalized singular values in [0.01, 1] map into the range of "
+        "φ^{∘k}; more steps do not shrink it; the dual-norm estimate −⟨D, NS(D)⟩ is biased "
+        "accordingly",
         prediction=lambda: sp.Matrix([band("ns5"), band("ns5", 9), band("dion")]),
         prediction_text="range of φ^{∘k} on [0.01, 1] (ns5: 5 and 9 steps; dion: 5 steps)",
         tolerance=1e-3,

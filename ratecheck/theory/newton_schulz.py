@@ -1,9 +1,9 @@
 """The Newton–Schulz singular-value map, symbolically (reference/norms-and-lmos.md §7).
 
 Each NS step applies φ(σ) = aσ + bσ³ + cσ⁵ (a SymPy polynomial) to every normalized singular
-value, so k steps map σ ↦ φ_k ∘ … ∘ φ_1(σ). The band of a coefficient set on [lo, 1] is the range of that composition;
-it is computed here from the SymPy polynomial by a dense log grid refined with golden-section
-search (pure Python: theory/ imports no array library).
+value, so k steps map σ ↦ φ_k ∘ … ∘ φ_1(σ). The band of a coefficient set on [lo, 1] is the
+range of that composition; it is computed here from the SymPy polynomial by a dense log grid
+refined with golden-section search (pure Python: theory/ imports no array library).
 """
 
 from __future__ import annotations

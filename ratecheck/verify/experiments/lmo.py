@@ -191,7 +191,7 @@ def mutated_norms() -> list[tuple[Any, tuple[int, ...]]]:
 
 def lmo_identities(claim: Claim, settings: Settings, grid) -> Outcome:
     points, control = [], []
-    cases = identity_norms() + [(_product_norm(), ("product", SHAPE))]
+    cases = [*identity_norms(), (_product_norm(), ("product", SHAPE))]
     for side, group in ((points, cases), (control, mutated_norms())):
         for j, (norm, shape) in enumerate(group):
             streams = Streams(claim.id, j, settings.seeds)
@@ -338,7 +338,7 @@ def averaged_dual_gradient(method, problem, steps: int, norm) -> tuple[np.ndarra
 
 
 def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
-    Ks = [int(round(k)) for k in grid["K"]]
+    Ks = [round(k) for k in grid["K"]]
     predicted = float(claim.predicted)
     predicted_det = float(th.deterministic_exponent())
     points, control, rows, traces = [], [], [], []
@@ -350,9 +350,9 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         delta = float(np.max(to_host(noisy.value(noisy.x0))))  # Δ ≤ f(x₀) − 0 (f* ≥ 0)
         t0 = t0_of(Delta=delta, theta=theta, rho_bar=rho_bar, L_2=noisy.constants["L2"])
         runs = {
-            "momentum": (noisy, lambda k: uscg(norm, t_K(t_0=t0, K=k), alpha_K(K=k))),
-            "no-momentum": (noisy, lambda k: uscg(norm, t_K(t_0=t0, K=k), 1.0)),
-            "deterministic": (clean, lambda k: uscg(norm, t_det_K(t_0=t0, K=k), 1.0)),
+            "momentum": (noisy, lambda k, n=norm, c=t0: uscg(n, t_K(t_0=c, K=k), alpha_K(K=k))),
+            "no-momentum": (noisy, lambda k, n=norm, c=t0: uscg(n, t_K(t_0=c, K=k), 1.0)),
+            "deterministic": (clean, lambda k, n=norm, c=t0: uscg(n, t_det_K(t_0=c, K=k), 1.0)),
         }
         averages = {}
         for name, (problem, make) in runs.items():
