@@ -64,3 +64,33 @@ def draw(
 ):
     """Stack one draw per seed along a new leading axis: shape (S, ...)."""
     return np.stack([sample(g) for g in generators])
+
+
+class SampleBuffer:
+    """Per-seed i.i.d. samples of a fixed shape, drawn from each seed's generator in chunks.
+
+    ``take(count)`` returns an (S, count, *shape) host array: the next ``count`` samples of every
+    seed, in the order each seed's generator produced them. Drawing ``chunk`` samples per call
+    keeps the per-step cost of noisy oracles to one slice instead of S generator calls.
+    """
+
+    def __init__(
+        self,
+        generators: list[np.random.Generator],
+        sample: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray],
+        shape: tuple[int, ...],
+        chunk: int = 512,
+    ) -> None:
+        self.generators, self.sample, self.shape, self.chunk = generators, sample, shape, chunk
+        self._buffer = np.empty((len(generators), 0, *shape))
+        self._next = 0
+
+    def take(self, count: int = 1) -> np.ndarray:
+        if self._next + count > self._buffer.shape[1]:
+            size = max(self.chunk, count)
+            fresh = np.stack([self.sample(g, (size, *self.shape)) for g in self.generators])
+            self._buffer = np.concatenate([self._buffer[:, self._next :], fresh], axis=1)
+            self._next = 0
+        out = self._buffer[:, self._next : self._next + count]
+        self._next += count
+        return out

@@ -22,7 +22,7 @@ import numpy as np
 from ratecheck.backend import array_namespace, asarray
 from ratecheck.errors import UsageError
 from ratecheck.problems.base import Blocks
-from ratecheck.seeding import Streams, draw
+from ratecheck.seeding import SampleBuffer, Streams, draw
 
 MATRIX_NOISE = ("none", "gaussian", "skewed")
 
@@ -41,7 +41,7 @@ class NoisyMatrixProblem:
     noise: str
     x0: Blocks
     constants: dict[str, float]
-    oracle_streams: list[np.random.Generator] | None
+    noise_samples: SampleBuffer | None
     x_star: Blocks | None = None
     f_star: Any | None = None
     name: str = "noisy-matrix"
@@ -63,8 +63,7 @@ class NoisyMatrixProblem:
         (g,) = self.grad(x)
         if self.noise == "none" or self.sigma == 0:
             return (g,)
-        shape = (batch, *g.shape[1:])
-        xi = draw(self.oracle_streams, lambda r: _noise_sample(self.noise, r, shape).mean(0))
+        xi = self.noise_samples.take(batch).mean(axis=1)
         return (g + self.sigma * asarray(xi, array_namespace(g), g.dtype),)
 
 
@@ -104,5 +103,9 @@ def noisy_matrix(
         noise=noise,
         x0=(asarray(np.zeros((S, m, n)), xp, dtype),),
         constants=constants,
-        oracle_streams=streams.oracle if noise != "none" else None,
+        noise_samples=(
+            SampleBuffer(streams.oracle, lambda r, s: _noise_sample(noise, r, s), (m, n))
+            if noise != "none"
+            else None
+        ),
     )

@@ -18,7 +18,7 @@ import numpy as np
 from ratecheck.backend import asarray
 from ratecheck.errors import UsageError
 from ratecheck.problems.base import Blocks
-from ratecheck.seeding import Streams, draw
+from ratecheck.seeding import SampleBuffer, Streams, draw
 
 NOISE_KINDS = ("none", "additive", "multiplicative")
 
@@ -48,7 +48,7 @@ class Quadratic:
     constants: dict[str, float]
     noise: str = "none"
     sigma: float = 0.0
-    oracle_streams: list[np.random.Generator] | None = None
+    noise_samples: SampleBuffer | None = None
     name: str = "quadratic"
 
     @property
@@ -73,10 +73,7 @@ class Quadratic:
         (g,) = self.grad(x)
         if self.noise == "none":
             return (g,)
-        d = g.shape[-1]
-        xi = asarray(
-            draw(self.oracle_streams, lambda r: r.standard_normal((batch, d)).mean(0)), self.xp
-        )
+        xi = asarray(self.noise_samples.take(batch).mean(axis=1), self.xp)
         return (g + self.sigma * xi,) if self.noise == "additive" else (g * (1 + self.sigma * xi),)
 
 
@@ -136,5 +133,9 @@ def quadratic(
         constants={"L": L, "mu": mu, "kappa": kappa},
         noise=noise,
         sigma=sigma,
-        oracle_streams=streams.oracle if noise != "none" else None,
+        noise_samples=(
+            SampleBuffer(streams.oracle, lambda r, s: r.standard_normal(s), (dim,))
+            if noise != "none"
+            else None
+        ),
     )

@@ -84,8 +84,9 @@ def scion(
     )
 
 
-def normalized_sgd(gamma: Scalar, alpha: Scalar = 1.0) -> Method:
-    """x ← x − γ d/‖d‖₂ (per block, as uSCG in ℓ2/Frobenius)."""
+def normalized_sgd(gamma: Scalar, alpha: Scalar = 1.0, matrix: bool = True) -> Method:
+    """x ← x − γ d/‖d‖₂ per block: uSCG in ℓ2 over the whole block (Frobenius for matrix blocks,
+    ``matrix=False`` for vector blocks of shape (S, n))."""
     from ratecheck.solvers.norms import L2
 
-    return uscg(L2(), gamma, alpha)
+    return uscg(L2(matrix=matrix), gamma, alpha)

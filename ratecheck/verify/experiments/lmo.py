@@ -337,76 +337,82 @@ def averaged_dual_gradient(method, problem, steps: int, norm) -> tuple[np.ndarra
     return np.mean(tr.metrics["grad_dual"][:, :steps], axis=1), tr
 
 
+def _slope_point(label: str, predicted: float, Ks: list[int], averages: np.ndarray, tol: float):
+    est = loglog_slope(Ks, averages)
+    return Point(label, "exponent", predicted, est.value, tol, est.ci_low, est.ci_high)
+
+
 def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
+    """Slopes of log mean_k ‖∇f(x_k)‖_* against log K, per geometry.
+
+    The K window sits where K^{-1/4} is the actual behaviour: on this problem the local slope of
+    the momentum run is ≈ −0.15…−0.21 for K ≤ 10⁴ (pre-asymptotic) and −0.24 beyond (measured
+    while designing this experiment; see the closing note of the issue). Quick mode covers one
+    decade of that range with 4 seeds; full mode 1.5 decades with 8 seeds and, in addition, the
+    noiseless deterministic schedule (α = 1, t ∝ K^{-1/2}) against its exponent −1/2.
+    """
     Ks = [round(k) for k in grid["K"]]
     predicted = float(claim.predicted)
-    predicted_det = float(th.deterministic_exponent())
     points, control, rows, traces = [], [], [], []
+    window = f"K ∈ [{Ks[0]}, {Ks[-1]}]"
     for g, geometry in enumerate(grid_geometries(grid)):
         norm, theta, rho_bar = GEOMETRIES[geometry]
         streams = Streams(claim.id, g, settings.seeds)
         noisy = noisy_matrix(*MATRIX, streams, settings.xp, noise="skewed")
-        clean = noisy_matrix(*MATRIX, streams, settings.xp, noise="none", sigma=0.0)
         delta = float(np.max(to_host(noisy.value(noisy.x0))))  # Δ ≤ f(x₀) − 0 (f* ≥ 0)
         t0 = t0_of(Delta=delta, theta=theta, rho_bar=rho_bar, L_2=noisy.constants["L2"])
-        runs = {
-            "momentum": (noisy, lambda k, n=norm, c=t0: uscg(n, t_K(t_0=c, K=k), alpha_K(K=k))),
-            "no-momentum": (noisy, lambda k, n=norm, c=t0: uscg(n, t_K(t_0=c, K=k), 1.0)),
-            "deterministic": (clean, lambda k, n=norm, c=t0: uscg(n, t_det_K(t_0=c, K=k), 1.0)),
+        plans = {  # name: (role, problem, step schedule t(K), momentum α(K) or None for α = 1)
+            "momentum": ("claim", noisy, t_K, alpha_K),
+            "no-momentum": ("control", noisy, t_K, None),
         }
+        if not settings.quick:
+            clean = noisy_matrix(*MATRIX, streams, settings.xp, noise="none", sigma=0.0)
+            plans["deterministic"] = ("claim", clean, t_det_K, None)
         averages = {}
-        for name, (problem, make) in runs.items():
-            values = []
-            for k in Ks:
-                avg, tr = averaged_dual_gradient(make(k), problem, k, norm)
-                values.append(avg)
-                traces.append(tr)
-            averages[name] = np.stack(values, axis=1)  # (S, n_K)
-        window = f"K ∈ [{Ks[0]}, {Ks[-1]}]"
-        slope = loglog_slope(Ks, averages["momentum"])
-        points.append(
-            Point(
-                f"{geometry}: momentum α=K^-1/2, t∝K^-3/4, {window}",
-                "exponent",
-                predicted,
-                slope.value,
-                claim.tolerance,
-                slope.ci_low,
-                slope.ci_high,
-            )
-        )
-        det = loglog_slope(Ks, averages["deterministic"])
-        points.append(
-            Point(
-                f"{geometry}: noiseless, α=1, t∝K^-1/2, {window}",
-                "exponent",
-                predicted_det,
-                det.value,
-                claim.tolerance,
-                det.ci_low,
-                det.ci_high,
-            )
-        )
-        ctl = loglog_slope(Ks, averages["no-momentum"])
-        control.append(
-            Point(
-                f"{geometry}: no momentum α=1, t∝K^-3/4, {window}",
-                "exponent",
-                predicted,
-                ctl.value,
-                claim.tolerance,
-                ctl.ci_low,
-                ctl.ci_high,
-            )
-        )
-        for name, role in (
-            ("momentum", "claim"),
-            ("deterministic", "claim"),
-            ("no-momentum", "control"),
-        ):
+        for name, (role, problem, step_of, alpha_of) in plans.items():
+            results = [
+                averaged_dual_gradient(
+                    uscg(norm, step_of(t_0=t0, K=k), alpha_of(K=k) if alpha_of else 1.0),
+                    problem,
+                    k,
+                    norm,
+                )
+                for k in Ks
+            ]
+            traces += [tr for _, tr in results]
+            averages[name] = np.stack([avg for avg, _ in results], axis=1)  # (S, n_K)
             rows += point_rows(
                 claim.id, role, f"{geometry} {name}", "K", Ks, averages[name], "avg_dual_grad"
             )
+        tol = claim.tolerance
+        points.append(
+            _slope_point(
+                f"{geometry}: momentum α=K^-1/2, t∝K^-3/4, {window}",
+                predicted,
+                Ks,
+                averages["momentum"],
+                tol,
+            )
+        )
+        if "deterministic" in averages:
+            points.append(
+                _slope_point(
+                    f"{geometry}: noiseless, α=1, t∝K^-1/2, {window}",
+                    float(th.deterministic_exponent()),
+                    Ks,
+                    averages["deterministic"],
+                    tol,
+                )
+            )
+        control.append(
+            _slope_point(
+                f"{geometry}: no momentum α=1, t∝K^-3/4, {window}",
+                predicted,
+                Ks,
+                averages["no-momentum"],
+                tol,
+            )
+        )
     status = status_of(traces)
     return Outcome(Judgement(points, status), Judgement(control, status), rows)
 
@@ -422,8 +428,8 @@ register_experiment(
         (
             GridParam(
                 "K",
-                (100, 316, 1000, 3162),
-                tuple(np.round(np.logspace(2, 4, 7))),
+                (3162, 10_000, 31_623),
+                tuple(np.round(np.logspace(3.5, 5, 7))),
                 10,
                 "horizon K (iterations)",
             ),

@@ -1,0 +1,39 @@
+"""The LMO-layer claims in quick mode: each passes and its control fails."""
+
+import pytest
+
+import ratecheck
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    ids = ["lmo-identities", "newton-schulz-accuracy", "lmo-momentum-rate"]
+    return {v.claim.id: v for v in ratecheck.verify(ids, quick=True)}
+
+
+@pytest.mark.parametrize("cid", ["lmo-identities", "newton-schulz-accuracy", "lmo-momentum-rate"])
+def test_claim_passes_control_fails(verdicts, cid):
+    v = verdicts[cid]
+    assert v.result.passed, v.finding
+    assert not v.control.passed and v.expected
+
+
+def test_identities_at_machine_precision_and_every_mutation_caught(verdicts):
+    v = verdicts["lmo-identities"]
+    assert max(p.measured for p in v.result.points) <= 1e-12
+    assert all(p.measured > 1e-3 for p in v.control.points)  # each mutation is detected
+
+
+def test_newton_schulz_band_is_measured_not_assumed(verdicts):
+    v = verdicts["newton-schulz-accuracy"]
+    lows = [p for p in v.result.points if p.label.endswith("band low")]
+    assert len(lows) == 3 and all(abs(p.measured / p.predicted - 1) < 1e-3 for p in lows)
+    svd = v.control.points[0]
+    assert abs(svd.measured - 1) < 1e-12  # the exact oracle is exact, hence rejected
+
+
+def test_momentum_slope_and_no_momentum_floor(verdicts):
+    v = verdicts["lmo-momentum-rate"]
+    assert {p.label.split(":")[0] for p in v.result.points} == {"l2", "linf", "spectral"}
+    for p in v.control.points:
+        assert abs(p.measured - p.predicted) > p.tolerance
