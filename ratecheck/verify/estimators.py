@@ -102,3 +102,18 @@ def envelope_ratio(measured: np.ndarray, bound: np.ndarray) -> float:
 def max_relative_error(measured: np.ndarray, predicted: np.ndarray) -> float:
     """max |measured − predicted| / |predicted| over all entries."""
     return float(np.nanmax(np.abs(measured - predicted) / np.abs(predicted)))
+
+
+def decade_window(
+    steps: np.ndarray, err: np.ndarray, upper: float, lower: float
+) -> tuple[int, int]:
+    """The t-range where the seed-mean relative error lies between ``upper`` and ``lower``:
+    after the transient (first t with error ≤ upper), before round-off (first t ≤ lower, or the
+    last step). err is (S, n) relative to its value at t = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.exp(np.nanmean(np.log(err), axis=0))
+    below_upper = np.nonzero(mean <= upper)[0]
+    below_lower = np.nonzero(mean <= lower)[0]
+    start = int(steps[below_upper[0]]) if below_upper.size else int(steps[0])
+    end = int(steps[below_lower[0]]) if below_lower.size else int(steps[-1])
+    return start, end
