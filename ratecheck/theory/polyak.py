@@ -268,14 +268,6 @@ relu_rate_hb = rate_hb.subs(kappa, relu_kappa)
 relu_rate_gd = 1 - 1 / (kappa_prime + relu_lambda_max_margin)  # 1 − η λ_min at H₀ ≈ H̄
 
 
-@cache
-def relu_iteration_exponents() -> tuple[sp.Expr, sp.Expr]:
-    """(heavy ball, GD) limits of d log T / d log κ' with κ = (4/3)(κ' + 1/4)."""
-    t_hb = iterations_hb.subs(kappa, relu_kappa)
-    t_gd = sp.log(1 / eps) / (-sp.log(relu_rate_gd))
-    return loglog_exponent(t_hb, kappa_prime), loglog_exponent(t_gd, kappa_prime)
-
-
 RELU_PARAMS = Provenance(
     "η = 1/λ_max, λ_max = λ_max(H̄) + λ_min(H̄)/4, κ = (4/3)(κ' + 1/4), β = (1 − 1/(2√κ))²",
     "unknown",

@@ -1,0 +1,37 @@
+"""The network claims in quick mode: each passes, its control fails, drift is reported."""
+
+import pytest
+
+import ratecheck
+
+IDS = ["relu-gram", "relu-hb-rate", "deeplinear-hb-rate", "deeplinear-hb-acceleration"]
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    return {v.claim.id: v for v in ratecheck.verify(IDS, quick=True)}
+
+
+@pytest.mark.parametrize("cid", IDS)
+def test_claim_passes_control_fails(verdicts, cid):
+    v = verdicts[cid]
+    assert v.result.passed, v.finding
+    assert not v.control.passed and v.expected
+
+
+def test_rate_verdicts_report_drift(verdicts):
+    assert any("NTK drift" in n for n in verdicts["relu-hb-rate"].result.notes)
+    assert any("λ_min(P₀)" in n for n in verdicts["deeplinear-hb-rate"].result.notes)
+
+
+def test_width_sweep_approaches_sqrt_beta(verdicts):
+    v = verdicts["relu-hb-rate"]
+    sweep = v.extra["width_sweep"]
+    target = v.extra["predicted_sqrt_beta"]
+    assert [w for w, _ in sweep] == sorted(w for w, _ in sweep)
+    assert abs(sweep[-1][1] - target) <= 1e-3 * target
+
+
+def test_deep_acceleration_slopes(verdicts):
+    hb, gd = verdicts["deeplinear-hb-acceleration"].result.points
+    assert abs(hb.measured - 0.5) <= 0.1 and abs(gd.measured - 1.0) <= 0.1
