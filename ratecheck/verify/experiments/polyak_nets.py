@@ -290,8 +290,10 @@ def _acceleration_outcome(claim, settings, xs, times, traces, param, predicted_g
             gd_slope.ci_high,
         )
     ]
-    notes = [f"censored runs: {censored}"] if any(censored.values()) else []
-    status = "censored" if notes else status_of(traces)
+    diverged = sum(int((tr.status == "diverged").sum()) for tr in traces)
+    notes = [f"runs without a hit: {censored} (of which diverged: {diverged})"]
+    notes = notes if any(censored.values()) else []
+    status = status_of(traces) if diverged else ("censored" if notes else "ok")
     rows = point_rows(claim.id, "claim", "heavy-ball", param, xs, T["heavy-ball"], "hitting_time")
     rows += point_rows(claim.id, "control", "gd", param, xs, T["gd"], "hitting_time")
     return Outcome(
@@ -433,7 +435,7 @@ register_experiment(
                 "σ_max²(X)/σ_min²(X)",
             ),
             GridParam("depth", (3,), (3,), 2, "number of layers ℓ"),
-            GridParam("width", (64,), (128,), 16, "hidden width m ≥ d"),
+            GridParam("width", (64,), (256,), 16, "hidden width m ≥ d (128 diverges at κ=1000)"),
         ),
         seeds_quick=4,
         seeds_full=8,
