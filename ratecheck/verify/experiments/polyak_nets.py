@@ -32,6 +32,7 @@ from ratecheck.verify.experiments.base import (
     Outcome,
     Settings,
     point_rows,
+    predicted_rows,
     register_experiment,
     status_of,
     trace_rows,
@@ -195,6 +196,13 @@ def relu_hb_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         rows += trace_rows(
             claim.id, "claim", "heavy-ball", "width", width, tr.steps, rel, "relative_residual"
         )
+        for name, rate, steps in (
+            ("sqrt(beta)^t", rate_hb, tr.steps),
+            ("(1-eta*lambda_min(H0))^t", rate_gd, gd_tr.steps),
+        ):
+            rows += predicted_rows(
+                claim.id, name, "width", width, steps, rate**steps, "relative_residual"
+            )
         rows += trace_rows(
             claim.id, "control", "gd", "width", width, gd_tr.steps, gd_rel, "relative_residual"
         )
@@ -239,8 +247,8 @@ register_experiment(
         (
             GridParam(
                 "width",
-                (500, 2000, 20_000),
-                (500, 2000, 8000, 20_000),
+                (25, 100, 500, 2000, 20_000),
+                (25, 50, 100, 500, 2000, 8000, 20_000),
                 2,
                 "hidden widths m; the last one is judged, all form the width sweep",
             ),
@@ -383,6 +391,13 @@ def deeplinear_hb_rate(claim: Claim, settings: Settings, grid) -> Outcome:
             gd_rel,
             "relative_residual",
         )
+        for name, rate, steps in (
+            ("sqrt(beta)^t", rate_hb, tr.steps),
+            ("(1-1/kappa)^t", rate_gd, gd_tr.steps),
+        ):
+            rows += predicted_rows(
+                claim.id, name, "depth", depth, steps, rate**steps, "relative_residual"
+            )
     status = status_of(traces)
     return Outcome(Judgement(points, status, notes), Judgement(control, status), rows)
 
