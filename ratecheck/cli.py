@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--json", metavar="FILE", help="write the verdict records as JSON")
     p_verify.add_argument("--pdf", action="store_true", help="also write PDF figures (with --out)")
 
+    p_bench = sub.add_parser("bench", help="performance suite: ratios measured in one run")
+    p_bench.add_argument("--quick", action="store_true", help="small sizes (seconds)")
+    p_bench.add_argument("--backend", default="numpy", help="numpy (default) or cupy")
+    p_bench.add_argument("--json", metavar="FILE", help="write the rows and targets as JSON")
+
     p_plot = sub.add_parser("plot", help="figures from a results folder (no rerun)")
     p_plot.add_argument("folder", metavar="DIR", help="a folder written by verify --out")
     p_plot.add_argument("--claim", action="append", metavar="ID", help="only these claims")
@@ -268,10 +273,56 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ratecheck.backend import namespace
+    from ratecheck.bench import run_lmo_benchmark
+
+    namespace(args.backend)  # a missing backend is a one-line error before any timing
+    header = (
+        "shape",
+        "dtype",
+        "batch",
+        "svd_s",
+        "ns_s",
+        "svd/ns",
+        "ns GFLOP/s",
+        "matmul GFLOP/s",
+        "NS efficiency",
+    )
+    widths = (10, 8, 5, 10, 10, 8, 11, 15, 13)
+    printed = []
+
+    def report(r: dict) -> None:
+        cells = (
+            r["shape"],
+            r["dtype"],
+            str(r["batch"]),
+            f"{r['svd_s']:.4g}",
+            f"{r['ns_s']:.4g}",
+            f"{r['svd_over_ns']:.3g}",
+            f"{r['ns_gflops']:.4g}",
+            f"{r['matmul_gflops']:.4g}",
+            f"{r['efficiency']:.3f}",
+        )
+        lines = _table(header, [cells], widths).splitlines()
+        print("\n".join(lines if not printed else lines[-1:]), flush=True)
+        printed.append(r)
+
+    print(f"spectral LMO: SVD vs Newton–Schulz (ns5, 5 steps), backend {args.backend}")
+    result = run_lmo_benchmark(quick=args.quick, backend=args.backend, report=report)
+    for t in result["targets"]:
+        print(f"{'PASS' if t['passed'] else 'FAIL'}  {t['target']}: measured {t['measured']:.3g}")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(result, fh, indent=2)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"list": cmd_list, "verify": cmd_verify, "plot": cmd_plot}[args.command](args)
+        commands = {"list": cmd_list, "verify": cmd_verify, "plot": cmd_plot, "bench": cmd_bench}
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"ratecheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

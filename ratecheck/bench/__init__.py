@@ -1,0 +1,5 @@
+"""The performance suite behind ``ratecheck bench``: ratios measured within one run."""
+
+from ratecheck.bench.lmo import run_lmo_benchmark
+
+__all__ = ["run_lmo_benchmark"]
