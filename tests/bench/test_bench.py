@@ -32,7 +32,7 @@ def test_targets_are_reported_not_asserted():
             "svd_over_ns": 1 / ns,
             "efficiency": 0.5,
         }
-        for s, ns in (("256x256", 0.5), ("128x128", 0.1), ("256x64", 0.5))
+        for s, ns in (("128x128", 0.5), ("64x64", 0.1), ("256x64", 0.5))
     ]
     checks = targets(rows, quick=True)
     assert [c["passed"] for c in checks] == [False, False, False]
