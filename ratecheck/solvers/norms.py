@@ -195,8 +195,12 @@ def newton_schulz(
 ) -> Any:
     """≈ U diag(φ^{∘k}(σ/‖G‖_F)) Vᵀ by the Newton–Schulz iteration (batched on leading axes).
 
-        X ← G/(‖G‖_F + 1e-7), transposed so that X is short-and-wide;
-        repeat: A = X Xᵀ,  B = b·A + c·A·A,  X = a·X + B·X
+        X ← G/(‖G‖_F + 1e-7)
+        repeat: A = X Xᵀ,  B = b·A + c·A·A,  X = a·X + B·X      (wide or square X)
+                A = Xᵀ X,  B = b·A + c·A·A,  X = a·X + X·B      (tall X)
+
+    The tall form is NS(Gᵀ)ᵀ written without transposing the data: both apply the same odd
+    polynomial to the singular values and work with the small (short-side) Gram matrix.
 
     ``coefficients``: a name from NS_COEFFICIENTS or a per-step list of (a, b, c); ``steps``
     repeats the last triple (or truncates) to that many steps. Works in the input's dtype.
@@ -206,14 +210,16 @@ def newton_schulz(
     coeffs = NS_COEFFICIENTS[coefficients] if isinstance(coefficients, str) else tuple(coefficients)
     if steps is not None:
         coeffs = tuple(coeffs[min(i, len(coeffs) - 1)] for i in range(steps))
-    tall = G.shape[-2] > G.shape[-1]
-    X = xp.matrix_transpose(G) if tall else G
-    X = X / (xp.sqrt(_sum_mat(xp, X * X))[..., None, None] + 1e-7)
+    X = G / (xp.sqrt(_sum_mat(xp, G * G))[..., None, None] + 1e-7)
+    if G.shape[-2] > G.shape[-1]:  # tall: the Gram matrix on the right, no data transpose
+        for a, b, c in coeffs:
+            A = xp.matrix_transpose(X) @ X
+            X = a * X + X @ (b * A + c * (A @ A))
+        return X
     for a, b, c in coeffs:
         A = X @ xp.matrix_transpose(X)
-        B = b * A + c * (A @ A)
-        X = a * X + B @ X
-    return xp.matrix_transpose(X) if tall else X
+        X = a * X + (b * A + c * (A @ A)) @ X
+    return X
 
 
 # --- Schatten norms --------------------------------------------------------------------------
