@@ -93,12 +93,22 @@ class ResultStore:
         write_verdicts(self.folder / "verdicts.json", self.records, self.provenance)
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays as plain JSON values."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def write_verdicts(
     path: str | os.PathLike, records: list[dict[str, Any]], prov: dict[str, Any]
 ) -> None:
     _atomic_write(
         Path(path),
-        json.dumps({"provenance": prov, "verdicts": records}, indent=2, allow_nan=True) + "\n",
+        json.dumps(
+            {"provenance": prov, "verdicts": records}, indent=2, allow_nan=True, default=_plain
+        )
+        + "\n",
     )
 
 

@@ -28,13 +28,13 @@ def holds(kind: str, measured: float, predicted: float, tol: float) -> bool:
     if not (math.isfinite(measured) and math.isfinite(predicted)):
         return False
     if kind in ABSOLUTE:
-        return abs(measured - predicted) <= tol
+        return bool(abs(measured - predicted) <= tol)
     if kind in RELATIVE:
-        return abs(measured - predicted) <= tol * abs(predicted)
+        return bool(abs(measured - predicted) <= tol * abs(predicted))
     if kind == "upper":
-        return measured <= predicted * (1 + tol)
+        return bool(measured <= predicted * (1 + tol))
     if kind == "lower":
-        return measured >= predicted * (1 - tol)
+        return bool(measured >= predicted * (1 - tol))
     raise ValueError(f"unknown verdict kind '{kind}'")
 
 

@@ -37,3 +37,10 @@ def test_momentum_slope_and_no_momentum_floor(verdicts):
     assert {p.label.split(":")[0] for p in v.result.points} == {"l2", "linf", "spectral"}
     for p in v.control.points:
         assert abs(p.measured - p.predicted) > p.tolerance
+
+
+def test_records_are_json(verdicts, tmp_path):
+    from ratecheck.verify.store import write_verdicts
+
+    write_verdicts(tmp_path / "v.json", [v.record() for v in verdicts.values()], {})
+    assert (tmp_path / "v.json").stat().st_size > 100

@@ -35,3 +35,10 @@ def test_width_sweep_approaches_sqrt_beta(verdicts):
 def test_deep_acceleration_slopes(verdicts):
     hb, gd = verdicts["deeplinear-hb-acceleration"].result.points
     assert abs(hb.measured - 0.5) <= 0.1 and abs(gd.measured - 1.0) <= 0.1
+
+
+def test_records_are_json(verdicts, tmp_path):
+    from ratecheck.verify.store import write_verdicts
+
+    write_verdicts(tmp_path / "v.json", [v.record() for v in verdicts.values()], {})
+    assert (tmp_path / "v.json").stat().st_size > 100

@@ -76,3 +76,10 @@ def test_more_seeds_keep_the_first_seeds(tmp_path):
     rows2 = [r for r in read_results(tmp_path / "2")[0] if r["role"] == "claim"]
     rows4 = [r for r in read_results(tmp_path / "4")[0] if r["role"] == "claim" and r["seed"] < 2]
     assert rows2 == rows4
+
+
+def test_records_are_json(verdicts, tmp_path):
+    from ratecheck.verify.store import write_verdicts
+
+    write_verdicts(tmp_path / "v.json", [v.record() for v in verdicts.values()], {})
+    assert (tmp_path / "v.json").stat().st_size > 100
