@@ -16,8 +16,9 @@ import numpy as np
 
 from ratecheck.errors import UsageError
 from ratecheck.theory.claim import Claim
+from ratecheck.verify.estimators import loglog_slope
 from ratecheck.verify.runner import Trace, geometric_checkpoints
-from ratecheck.verify.verdict import Judgement
+from ratecheck.verify.verdict import Judgement, Point
 
 
 @dataclass(frozen=True)
@@ -166,3 +167,44 @@ def point_rows(
 def status_of(traces: Sequence[Trace]) -> str:
     """ "diverged" if any seed of any trace diverged, else "ok"."""
     return "diverged" if any(tr.diverged for tr in traces) else "ok"
+
+
+def acceleration_outcome(
+    claim: Claim,
+    xs: Sequence[float],
+    times: dict[str, list[np.ndarray]],
+    traces: Sequence[Trace],
+    param: str,
+    predicted_gd: float,
+    epsilon: float,
+) -> Outcome:
+    """Heavy ball against GD iterations-to-ε over a grid of condition numbers ``xs``.
+
+    times[method] is a list (one per grid value) of (S,) hitting times, NaN when censored. The
+    claim is judged at two points (heavy ball against the claim's exponent, GD against
+    ``predicted_gd``); the control judges GD's slope against the heavy-ball exponent.
+    """
+    T = {name: np.stack(v, axis=1) for name, v in times.items()}  # (S, n_grid)
+    censored = {name: int(np.isnan(v).sum()) for name, v in T.items()}
+    window = f"{param} ∈ [{min(xs):.4g}, {max(xs):.4g}]"
+    predicted = float(claim.predicted)
+    slopes = {name: loglog_slope(xs, T[name]) for name in ("heavy-ball", "gd")}
+
+    def point(label: str, target: float, method: str) -> Point:
+        est = slopes[method]
+        return Point(label, "exponent", target, est.value, claim.tolerance, est.ci_low, est.ci_high)
+
+    points = [
+        point(f"heavy-ball, {window}", predicted, "heavy-ball"),
+        point(f"gd, {window}", predicted_gd, "gd"),
+    ]
+    control = [point(f"gd judged against heavy ball, {window}", predicted, "gd")]
+    diverged = sum(int((tr.status == "diverged").sum()) for tr in traces)
+    notes = []
+    if any(censored.values()):
+        notes.append(f"runs without a hit: {censored} (of which diverged: {diverged})")
+    status = status_of(traces) if diverged else ("censored" if notes else "ok")
+    rows = point_rows(claim.id, "claim", "heavy-ball", param, xs, T["heavy-ball"], "hitting_time")
+    rows += point_rows(claim.id, "control", "gd", param, xs, T["gd"], "hitting_time")
+    extra = {param: [float(x) for x in xs], "epsilon": epsilon}
+    return Outcome(Judgement(points, status, notes), Judgement(control, status), rows, extra)

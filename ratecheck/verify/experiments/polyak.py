@@ -21,14 +21,13 @@ from ratecheck.theory.symbols import L, eps, kappa, mu, t
 from ratecheck.verify.estimators import (
     envelope_ratio,
     linear_rate,
-    loglog_slope,
 )
 from ratecheck.verify.experiments.base import (
     Experiment,
     GridParam,
     Outcome,
     Settings,
-    point_rows,
+    acceleration_outcome,
     predicted_rows,
     register_experiment,
     status_of,
@@ -160,51 +159,8 @@ def acceleration(claim: Claim, settings: Settings, grid) -> Outcome:
             )
             traces.append(tr)
             times[name].append(np.where(tr.hit_at >= 0, tr.hit_at, np.nan).astype(float))
-    T = {name: np.stack(v, axis=1) for name, v in times.items()}  # (S, n_kappa)
-    censored = {name: int(np.isnan(v).sum()) for name, v in T.items()}
-    hb, gd_slope = loglog_slope(kappas, T["heavy-ball"]), loglog_slope(kappas, T["gd"])
     predicted_gd = float(th.gd_iteration_exponent())
-    window = f"kappa ∈ [{min(kappas):g}, {max(kappas):g}]"
-    points = [
-        Point(
-            f"heavy-ball, {window}",
-            "exponent",
-            float(claim.predicted),
-            hb.value,
-            claim.tolerance,
-            hb.ci_low,
-            hb.ci_high,
-        ),
-        Point(
-            f"gd, {window}",
-            "exponent",
-            predicted_gd,
-            gd_slope.value,
-            claim.tolerance,
-            gd_slope.ci_low,
-            gd_slope.ci_high,
-        ),
-    ]
-    control = [
-        Point(
-            f"gd judged against heavy ball, {window}",
-            "exponent",
-            float(claim.predicted),
-            gd_slope.value,
-            claim.tolerance,
-            gd_slope.ci_low,
-            gd_slope.ci_high,
-        )
-    ]
-    notes = [f"censored runs: {censored}"] if any(censored.values()) else []
-    status = "censored" if notes else status_of(traces)
-    rows = point_rows(
-        claim.id, "claim", "heavy-ball", "kappa", kappas, T["heavy-ball"], "hitting_time"
-    )
-    rows += point_rows(claim.id, "control", "gd", "kappa", kappas, T["gd"], "hitting_time")
-    return Outcome(
-        Judgement(points, status, notes), Judgement(control, status), rows, {"epsilon": target}
-    )
+    return acceleration_outcome(claim, kappas, times, traces, "kappa", predicted_gd, target)
 
 
 register_experiment(

@@ -25,12 +25,13 @@ from ratecheck.theory import polyak as th
 from ratecheck.theory.claim import Claim
 from ratecheck.theory.schedules import Schedule
 from ratecheck.theory.symbols import kappa
-from ratecheck.verify.estimators import decade_window, linear_rate, loglog_slope
+from ratecheck.verify.estimators import decade_window, linear_rate
 from ratecheck.verify.experiments.base import (
     Experiment,
     GridParam,
     Outcome,
     Settings,
+    acceleration_outcome,
     point_rows,
     predicted_rows,
     register_experiment,
@@ -261,57 +262,6 @@ register_experiment(
 
 
 # --- acceleration (shared by the hitting-time claims) ---------------------------------------
-def _acceleration_outcome(claim, settings, xs, times, traces, param, predicted_gd) -> Outcome:
-    T = {name: np.stack(v, axis=1) for name, v in times.items()}
-    censored = {name: int(np.isnan(v).sum()) for name, v in T.items()}
-    hb, gd_slope = loglog_slope(xs, T["heavy-ball"]), loglog_slope(xs, T["gd"])
-    window = f"{param} ∈ [{min(xs):.4g}, {max(xs):.4g}]"
-    predicted = float(claim.predicted)
-    points = [
-        Point(
-            f"heavy-ball, {window}",
-            "exponent",
-            predicted,
-            hb.value,
-            claim.tolerance,
-            hb.ci_low,
-            hb.ci_high,
-        ),
-        Point(
-            f"gd, {window}",
-            "exponent",
-            predicted_gd,
-            gd_slope.value,
-            claim.tolerance,
-            gd_slope.ci_low,
-            gd_slope.ci_high,
-        ),
-    ]
-    control = [
-        Point(
-            f"gd judged against heavy ball, {window}",
-            "exponent",
-            predicted,
-            gd_slope.value,
-            claim.tolerance,
-            gd_slope.ci_low,
-            gd_slope.ci_high,
-        )
-    ]
-    diverged = sum(int((tr.status == "diverged").sum()) for tr in traces)
-    notes = [f"runs without a hit: {censored} (of which diverged: {diverged})"]
-    notes = notes if any(censored.values()) else []
-    status = status_of(traces) if diverged else ("censored" if notes else "ok")
-    rows = point_rows(claim.id, "claim", "heavy-ball", param, xs, T["heavy-ball"], "hitting_time")
-    rows += point_rows(claim.id, "control", "gd", param, xs, T["gd"], "hitting_time")
-    return Outcome(
-        Judgement(points, status, notes),
-        Judgement(control, status),
-        rows,
-        {param: [float(x) for x in xs], "epsilon": EPSILON},
-    )
-
-
 # --- deep linear network -------------------------------------------------------------------
 def _deep(claim_id, j, settings, k, depth, width):
     return deep_linear_net(
@@ -432,9 +382,8 @@ def deeplinear_hb_acceleration(claim: Claim, settings: Settings, grid) -> Outcom
             T, tr = _hitting_time(method, net, budget)
             times[name].append(T)
             traces.append(tr)
-    return _acceleration_outcome(
-        claim, settings, kappas, times, traces, "kappa", float(th.gd_iteration_exponent())
-    )
+    predicted_gd = float(th.gd_iteration_exponent())
+    return acceleration_outcome(claim, kappas, times, traces, "kappa", predicted_gd, EPSILON)
 
 
 register_experiment(
