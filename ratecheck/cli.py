@@ -111,8 +111,11 @@ def _predicted_text(claim) -> str:
     import sympy as sp
 
     value = claim.predicted
-    if isinstance(value, sp.MatrixBase):
-        return "3-cycle " + ", ".join(f"{float(v):.6g}" for v in value)
+    if isinstance(value, sp.MatrixBase):  # rows of numbers (a cycle, bands, ...)
+        return "; ".join(
+            "(" + ", ".join(f"{float(v):.6g}" for v in value.row(i)) + ")"
+            for i in range(value.rows)
+        )
     return sp.sstr(value)
 
 
