@@ -375,18 +375,24 @@ class ColNorm:
 class RowNorm:
     """max_i ‖W_{i,:}‖₂/c: row i of lmo(D) is −c·D_{i,:}/‖D_{i,:}‖₂; ‖D‖_* = c·Σ_i‖D_{i,:}‖₂.
 
-    c = 1/√d_in (Scion RowNorm(normalized=True), default) or 1 (normalized=False).
+    c = 1/√d_in (Scion RowNorm(normalized=True), default) or 1 (normalized=False);
+    ``transpose`` applies the norm to Wᵀ (rows of Wᵀ are columns of W, c = 1/√d_out).
     """
 
     normalized: bool = True
+    transpose: bool = False
     name: str = "rownorm"
 
+    @property
+    def _axis(self) -> int:
+        return -2 if self.transpose else -1
+
     def _c(self, shape: tuple[int, ...]) -> float:
-        return 1 / math.sqrt(shape[-1]) if self.normalized else 1.0
+        return 1 / math.sqrt(shape[self._axis]) if self.normalized else 1.0
 
     def _rows(self, x: Any) -> Any:
         xp = array_namespace(x)
-        return xp.sqrt(xp.sum(x * x, axis=-1))
+        return xp.sqrt(xp.sum(x * x, axis=self._axis))
 
     def norm(self, x: Any) -> Any:
         return array_namespace(x).max(self._rows(x), axis=-1) / self._c(x.shape)
@@ -395,7 +401,9 @@ class RowNorm:
         return self._c(d.shape) * array_namespace(d).sum(self._rows(d), axis=-1)
 
     def lmo(self, d: Any) -> Any:
-        return -self._c(d.shape) * _safe_div(array_namespace(d), d, self._rows(d)[..., None])
+        xp = array_namespace(d)
+        n = xp.expand_dims(self._rows(d), axis=self._axis)
+        return -self._c(d.shape) * _safe_div(xp, d, n)
 
 
 @dataclass(frozen=True)

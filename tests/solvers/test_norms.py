@@ -30,6 +30,7 @@ def matrix_norms(shape):
         nm.ColNorm(transpose=True),
         nm.RowNorm(),
         nm.RowNorm(False),
+        nm.RowNorm(transpose=True),
     ]
     out += [nm.Schatten(p) for p in (1.5, 2.0, 3.0, 4.0, 8.0)]
     out += [nm.Spectral(shape, mode) for mode in nm.SHAPE_MODES]

@@ -52,10 +52,13 @@ def ref_lmo(kind, g, eps=1e-8, **kw):
         out = g / (rms + eps)
         return out.T if kw.get("transpose") else out
     if kind == "RowNorm":
+        if kw.get("transpose"):
+            g = g.T
         rms = np.sqrt(np.sum(g**2, axis=-1, keepdims=True))
         if kw.get("normalized", True):
             rms = rms * math.sqrt(g.shape[-1])
-        return g / (rms + eps)
+        out = g / (rms + eps)
+        return out.T if kw.get("transpose") else out
     if kind == "BiasRMS":
         return g / (np.sqrt(np.mean(g**2, axis=0, keepdims=True)) + eps)
     if kind == "Sign":
@@ -156,6 +159,7 @@ SCION_CASES = [
     ("ColNorm", {"transpose": True}, nm.ColNorm(transpose=True), (6, 4)),
     ("RowNorm", {}, nm.RowNorm(), (6, 4)),
     ("RowNorm", {"normalized": False}, nm.RowNorm(False), (4, 6)),
+    ("RowNorm", {"transpose": True}, nm.RowNorm(transpose=True), (6, 4)),
     ("Sign", {}, nm.Sign(), (6, 4)),
     ("Sign", {"normalized": False}, nm.Sign(False), (6, 4)),
     ("Spectral", {}, nm.Spectral((6, 4), "rms_rms", "ns5"), (6, 4)),

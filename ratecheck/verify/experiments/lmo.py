@@ -130,6 +130,7 @@ def identity_norms() -> list[tuple[Any, tuple[int, ...]]]:
         (nm.ColNorm(transpose=True), SHAPE),
         (nm.RowNorm(), SHAPE),
         (nm.RowNorm(False), SHAPE),
+        (nm.RowNorm(transpose=True), SHAPE),
     ]
     out += [(nm.Schatten(p), SHAPE) for p in (1.5, 2.0, 3.0, 4.0, 8.0)]
     out += [(nm.Spectral(SHAPE, mode), SHAPE) for mode in nm.SHAPE_MODES]
