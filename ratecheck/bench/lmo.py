@@ -4,7 +4,8 @@ For an input with short side m and long side n (NS works on the short side), per
 
     NS FLOPs      = steps · (4m²n + 2m³)      (X Xᵀ: 2m²n, A·A: 2m³, B·X: 2m²n)
     matmul rate   = (4m²n + 2m³) / t_mm, where t_mm is the time of the three bare products
-                    X Xᵀ, A·A, A·X on the same shapes, dtype and batch, in the same run
+                    X Xᵀ, A·Aᵀ, A·X on the same shapes, dtype and batch, in the same run
+                    (written as in newton_schulz, so NumPy uses syrk for the symmetric two)
     efficiency    = (NS FLOPs / t_NS) / matmul rate  = steps · t_mm / t_NS
 
 so an efficiency of 1 means NS costs exactly its matrix products. Times are medians of repeats
@@ -60,7 +61,7 @@ def _bare_products(X: Any, xp: Any) -> Callable[[], Any]:
 
     def products():
         A = Y @ xp.matrix_transpose(Y)
-        A2 = A @ A
+        A2 = A @ xp.matrix_transpose(A)  # as in newton_schulz: lets NumPy use syrk
         return A2 @ Y
 
     return products

@@ -200,7 +200,9 @@ def newton_schulz(
                 A = Xᵀ X,  B = b·A + c·A·A,  X = a·X + X·B      (tall X)
 
     The tall form is NS(Gᵀ)ᵀ written without transposing the data: both apply the same odd
-    polynomial to the singular values and work with the small (short-side) Gram matrix.
+    polynomial to the singular values and work with the small (short-side) Gram matrix. A is
+    exactly symmetric, so A·A is written A·Aᵀ: NumPy's matmul recognises a product of an array
+    with its own transposed view (X Xᵀ, A Aᵀ) and calls BLAS syrk, with half the multiply-adds.
 
     ``coefficients``: a name from NS_COEFFICIENTS or a per-step list of (a, b, c); ``steps``
     repeats the last triple (or truncates) to that many steps. Works in the input's dtype.
@@ -214,11 +216,11 @@ def newton_schulz(
     if G.shape[-2] > G.shape[-1]:  # tall: the Gram matrix on the right, no data transpose
         for a, b, c in coeffs:
             A = xp.matrix_transpose(X) @ X
-            X = a * X + X @ (b * A + c * (A @ A))
+            X = a * X + X @ (b * A + c * (A @ xp.matrix_transpose(A)))
         return X
     for a, b, c in coeffs:
         A = X @ xp.matrix_transpose(X)
-        X = a * X + (b * A + c * (A @ A)) @ X
+        X = a * X + (b * A + c * (A @ xp.matrix_transpose(A))) @ X
     return X
 
 
