@@ -64,6 +64,28 @@ class Point:
     ci_high: float = math.nan
     note: str = ""
 
+    @classmethod
+    def of(
+        cls,
+        label: str,
+        kind: str,
+        predicted: float,
+        estimate: Any,
+        tolerance: float,
+        note: str = "",
+    ) -> Point:
+        """A point from an estimator's Estimate (value and bootstrap CI)."""
+        return cls(
+            label,
+            kind,
+            predicted,
+            estimate.value,
+            tolerance,
+            estimate.ci_low,
+            estimate.ci_high,
+            note,
+        )
+
     @property
     def passed(self) -> bool:
         return holds(self.kind, self.measured, self.predicted, self.tolerance)

@@ -69,6 +69,17 @@ def _rate_run(method, net, predicted_rate: float):
     return linear_rate(tr.steps, rel, window), window, tr, rel
 
 
+def _rate_points(label, gd_label, rate_hb, hb, window, rate_gd, gd_est, gd_window, tol):
+    """Claim: heavy ball against √β and GD against its own rate; control: GD against √β."""
+    claim_points = [
+        Point.of(f"heavy ball, {label}", "linear-rate", rate_hb, hb, tol, f"window t ∈ {window}"),
+        Point.of(
+            f"{gd_label}, {label}", "linear-rate", rate_gd, gd_est, tol, f"window t ∈ {gd_window}"
+        ),
+    ]
+    return claim_points, Point.of(f"GD vs √β, {label}", "linear-rate", rate_hb, gd_est, tol)
+
+
 def _hitting_time(method, net, budget: int) -> tuple[np.ndarray, object]:
     metric = _residual_norm(net)
     start = metric(net.x0)
@@ -158,41 +169,19 @@ def relu_hb_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         traces.append(gd_tr)
         drift = float(np.max(gram_drift(net, _final_iterate(gd(eta), net, gd_window[1]))))
         label = f"width {width}, κ' = {kp:.4g}, κ = {k:.4g}"
-        points.append(
-            Point(
-                f"heavy ball, {label}",
-                "linear-rate",
-                rate_hb,
-                hb.value,
-                claim.tolerance,
-                hb.ci_low,
-                hb.ci_high,
-                note=f"window t ∈ {window}",
-            )
+        claim_points, control_point = _rate_points(
+            label,
+            "GD vs 1 − ηλ_min(H₀)",
+            rate_hb,
+            hb,
+            window,
+            rate_gd,
+            gd_est,
+            gd_window,
+            claim.tolerance,
         )
-        points.append(
-            Point(
-                f"GD vs 1 − ηλ_min(H₀), {label}",
-                "linear-rate",
-                rate_gd,
-                gd_est.value,
-                claim.tolerance,
-                gd_est.ci_low,
-                gd_est.ci_high,
-                note=f"window t ∈ {gd_window}",
-            )
-        )
-        control.append(
-            Point(
-                f"GD vs √β, {label}",
-                "linear-rate",
-                rate_hb,
-                gd_est.value,
-                claim.tolerance,
-                gd_est.ci_low,
-                gd_est.ci_high,
-            )
-        )
+        points += claim_points
+        control.append(control_point)
         notes.append(f"NTK drift max_t ‖H(W_t) − H(W_0)‖₂/λ_min(H₀) over the GD run: {drift:.3g}")
         rows += trace_rows(
             claim.id, "claim", "heavy-ball", "width", width, tr.steps, rel, "relative_residual"
@@ -281,41 +270,11 @@ def deeplinear_hb_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         gd_est, gd_window, gd_tr, gd_rel = _rate_run(gd(eta), net, rate_gd)
         traces += [tr, gd_tr]
         label = f"depth {depth}, width {width}, κ = {k:g}"
-        points.append(
-            Point(
-                f"heavy ball, {label}",
-                "linear-rate",
-                rate_hb,
-                hb.value,
-                claim.tolerance,
-                hb.ci_low,
-                hb.ci_high,
-                note=f"window t ∈ {window}",
-            )
+        claim_points, control_point = _rate_points(
+            label, "GD vs 1 − 1/κ", rate_hb, hb, window, rate_gd, gd_est, gd_window, claim.tolerance
         )
-        points.append(
-            Point(
-                f"GD vs 1 − 1/κ, {label}",
-                "linear-rate",
-                rate_gd,
-                gd_est.value,
-                claim.tolerance,
-                gd_est.ci_low,
-                gd_est.ci_high,
-                note=f"window t ∈ {gd_window}",
-            )
-        )
-        control.append(
-            Point(
-                f"GD vs √β, {label}",
-                "linear-rate",
-                rate_hb,
-                gd_est.value,
-                claim.tolerance,
-                gd_est.ci_low,
-                gd_est.ci_high,
-            )
-        )
+        points += claim_points
+        control.append(control_point)
         final = _final_iterate(gd(eta), net, gd_window[1])
         drift = float(np.max(dynamics_drift(net, final)))
         notes.append(
