@@ -315,6 +315,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     result = run_lmo_benchmark(quick=args.quick, backend=args.backend, report=report)
     for t in result["targets"]:
         print(f"{'PASS' if t['passed'] else 'FAIL'}  {t['target']}: measured {t['measured']:.3g}")
+    print("measured on: " + ", ".join(f"{k} {v}" for k, v in result["environment"].items()))
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(result, fh, indent=2)

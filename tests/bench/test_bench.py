@@ -5,6 +5,8 @@ import numpy as np
 from ratecheck.backend import namespace
 from ratecheck.bench.lmo import measure, ns_flops, targets
 from ratecheck.cli import main
+from ratecheck.solvers.norms import Spectral, newton_schulz
+from ratecheck.theory.newton_schulz import band
 
 
 def test_ns_flop_count_on_the_short_side():
@@ -13,6 +15,32 @@ def test_ns_flop_count_on_the_short_side():
     assert ns_flops((2048, 2048)) == 5 * 6 * 2048**3
     # a 4096×1024 input has 3× the arithmetic of 1024×1024 (4m²n + 2m³ with n = 4m)
     assert ns_flops((4096, 1024)) == 3 * ns_flops((1024, 1024))
+
+
+def test_timed_ns_matches_the_svd_lmo_up_to_the_ns5_band():
+    """The two oracles the benchmark times agree up to the band: with G = U diag(s) Vᵀ,
+    −NS(G) = −U diag(φ⁵(s/‖G‖_F)) Vᵀ and the SVD LMO is −U Vᵀ, so Uᵀ(−NS(G))V is diagonal
+    with entries in −[lo, hi] = −band("ns5") and ‖NS(G) + lmo(G)‖₂ ≤ max(1 − lo, hi − 1)."""
+    rng = np.random.default_rng(5)
+    s = np.array([1.0, 0.7, 0.4, 0.2])  # s/‖s‖_F ≥ 0.15, inside the band's range [0.01, 1]
+    U = np.linalg.qr(rng.standard_normal((2, 6, 4)))[0]
+    V = np.linalg.qr(rng.standard_normal((2, 4, 4)))[0]
+    G = (U * s) @ np.swapaxes(V, 1, 2)
+    for X in (G, np.swapaxes(G, 1, 2)):  # tall and wide inputs
+        ns, svd = -newton_schulz(X), Spectral().lmo(X)
+        assert ns.shape == svd.shape == X.shape
+        Ux, _, Vtx = np.linalg.svd(X, full_matrices=False)
+        core = np.swapaxes(Ux, 1, 2) @ ns @ np.swapaxes(Vtx, 1, 2)
+        diag = np.diagonal(core, axis1=1, axis2=2)
+        np.testing.assert_allclose(core - diag[..., None] * np.eye(4), 0, atol=1e-12)
+        svd_core = np.swapaxes(Ux, 1, 2) @ svd @ np.swapaxes(Vtx, 1, 2)
+        np.testing.assert_allclose(
+            svd_core, -np.broadcast_to(np.eye(4), svd_core.shape), atol=1e-12
+        )
+        lo, hi = band("ns5")
+        assert np.all((-diag >= lo - 1e-9) & (-diag <= hi + 1e-9))
+        gap = np.linalg.norm(ns - svd, ord=2, axis=(1, 2))
+        assert np.all(gap <= max(1 - lo, hi - 1) + 1e-9) and np.all(gap > 1e-3)
 
 
 def test_a_row_is_consistent():
