@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-AXES = ("problem", "init", "oracle", "method")
+AXES = ("problem", "init", "oracle", "method", "hessian")
 
 
 def claim_key(claim_id: str) -> int:
@@ -57,6 +57,11 @@ class Streams:
     @property
     def method(self) -> list[np.random.Generator]:
         return self.axis("method")
+
+    @property
+    def hessian(self) -> list[np.random.Generator]:
+        """Noise of stochastic Hessian-vector products, independent of the gradient noise."""
+        return self.axis("hessian")
 
 
 def draw(

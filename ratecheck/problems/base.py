@@ -1,8 +1,8 @@
 """The Problem interface and the oracle wrapper that counts calls.
 
 Parameters are a tuple of blocks, each with a leading seed axis S. A Problem exposes ``value``
-(shape (S,)), ``grad`` (blocks), optionally ``hvp`` and ``stochastic_grad``, a start point
-``x0``, and its exact ``constants``, ``x_star`` and ``f_star`` where they are known.
+(shape (S,)), ``grad`` (blocks), optionally ``hvp``, ``stochastic_grad`` and ``stochastic_hvp``,
+a start point ``x0``, and its exact ``constants``, ``x_star`` and ``f_star`` where they are known.
 """
 
 from __future__ import annotations
@@ -44,8 +44,15 @@ class Oracle:
         return self.problem.stochastic_grad(x, batch)
 
     def hvp(self, x: Blocks, v: Blocks) -> Blocks:
+        """Exact ∇²f(x)[v]; counted as one HVP call, never as a gradient call."""
         self.hvp_calls += 1
         return self.problem.hvp(x, v)
+
+    def stochastic_hvp(self, x: Blocks, v: Blocks) -> Blocks:
+        """∇²f(x; ξ')[v] with the problem's own Hessian noise ξ' (independent of the gradient
+        noise); one HVP call."""
+        self.hvp_calls += 1
+        return self.problem.stochastic_hvp(x, v)
 
 
 def add(x: Blocks, y: Blocks, scale: float = 1.0) -> Blocks:

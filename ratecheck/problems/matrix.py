@@ -5,11 +5,14 @@ geometry.
     ∇f(X) = X − T + λ sin X,      ∇²f(X)[V] = (1 + λ cos X) ⊙ V
     g(X; ξ) = ∇f(X) + σ ξ,        ξ_ij iid, zero mean, unit variance:
         "gaussian": N(0, 1);   "skewed": Exp(1) − 1 (centred exponential, skewness 2)
+    H(X; ξ')[V] = ∇²f(X)[V] + σ_H ζ ⊙ V,   ζ_ij iid N(0, 1), independent of ξ:
+        E H(X; ξ')[V] = ∇²f(X)[V] and E‖H(X; ξ')[V] − ∇²f(X)[V]‖_F² = σ_H²‖V‖_F²
 
 Constants (exact where stated; X ∈ R^{m×n}, r = min{m, n}, ℓ = 1 + λ):
     L₂ = ℓ (Euclidean); L = ℓ·mn for ℓ∞ → ℓ₁ and L = ℓ·r for S∞ → S₁ (upper bounds [derived]);
     Hessian-Lipschitz M = λ (Euclidean, [derived]); f* ≥ 0 (lower bound; f* itself unknown);
-    σ² = E‖g − ∇f‖_F² / (mn) per entry, i.e. E‖g − ∇f‖_F² = σ²·mn.
+    σ² = E‖g − ∇f‖_F² / (mn) per entry, i.e. E‖g − ∇f‖_F² = σ²·mn; σ_H as above.
+(reference/lmo-momentum-and-hcm.md §6, "HVP oracles in the testbed" [derived])
 """
 
 from __future__ import annotations
@@ -33,8 +36,54 @@ def _noise_sample(kind: str, rng: np.random.Generator, shape: tuple[int, ...]) -
     return rng.exponential(1.0, shape) - 1.0
 
 
+class NoisyOracles:
+    """Stochastic gradient and Hessian-vector oracles of a one-block problem from its exact
+    ``grad``/``hvp`` plus noise buffers (``noise_samples``: gradient, ``hessian_samples``:
+    Hessian), each drawn per seed from its own stream."""
+
+    sigma: float
+    sigma_hessian: float
+    noise_samples: SampleBuffer | None
+    hessian_samples: SampleBuffer | None
+
+    def stochastic_grad(self, x: Blocks, batch: int = 1) -> Blocks:
+        """∇f(X) + σ·mean of ``batch`` noise samples."""
+        (g,) = self.grad(x)
+        if self.noise_samples is None or self.sigma == 0:
+            return (g,)
+        xi = self.noise_samples.take(batch).mean(axis=1)
+        return (g + self.sigma * asarray(xi, array_namespace(g), g.dtype),)
+
+    def stochastic_hvp(self, x: Blocks, v: Blocks) -> Blocks:
+        """∇²f(X)[V] + σ_H ζ ⊙ V."""
+        (h,) = self.hvp(x, v)
+        if self.hessian_samples is None or self.sigma_hessian == 0:
+            return (h,)
+        zeta = asarray(self.hessian_samples.take(1)[:, 0], array_namespace(h), h.dtype)
+        return (h + self.sigma_hessian * zeta * v[0],)
+
+
+def noise_buffers(
+    streams: Streams, noise: str, sigma_hessian: float, shape: tuple[int, int]
+) -> tuple[SampleBuffer | None, SampleBuffer | None]:
+    """(gradient noise, Hessian noise) buffers from the ``oracle`` and ``hessian`` streams."""
+    if noise not in MATRIX_NOISE:
+        raise UsageError(f"unknown noise '{noise}'; valid: {', '.join(MATRIX_NOISE)}")
+    grad_noise = (
+        SampleBuffer(streams.oracle, lambda r, s: _noise_sample(noise, r, s), shape)
+        if noise != "none"
+        else None
+    )
+    hess_noise = (
+        SampleBuffer(streams.hessian, lambda r, s: r.standard_normal(s), shape)
+        if sigma_hessian > 0
+        else None
+    )
+    return grad_noise, hess_noise
+
+
 @dataclass
-class NoisyMatrixProblem:
+class NoisyMatrixProblem(NoisyOracles):
     target: Any  # (S, m, n)
     lam: float
     sigma: float
@@ -42,6 +91,8 @@ class NoisyMatrixProblem:
     x0: Blocks
     constants: dict[str, float]
     noise_samples: SampleBuffer | None
+    sigma_hessian: float = 0.0
+    hessian_samples: SampleBuffer | None = None
     x_star: Blocks | None = None
     f_star: Any | None = None
     name: str = "noisy-matrix"
@@ -59,13 +110,6 @@ class NoisyMatrixProblem:
         xp = array_namespace(x[0])
         return ((1 + self.lam * xp.cos(x[0])) * v[0],)
 
-    def stochastic_grad(self, x: Blocks, batch: int = 1) -> Blocks:
-        (g,) = self.grad(x)
-        if self.noise == "none" or self.sigma == 0:
-            return (g,)
-        xi = self.noise_samples.take(batch).mean(axis=1)
-        return (g + self.sigma * asarray(xi, array_namespace(g), g.dtype),)
-
 
 def noisy_matrix(
     m: int,
@@ -77,14 +121,18 @@ def noisy_matrix(
     sigma: float = 1.0,
     noise: str = "skewed",
     target_scale: float = 2.0,
+    sigma_hessian: float = 0.0,
     dtype: Any = None,
 ) -> NoisyMatrixProblem:
     """S instances (targets T ~ N(0, target_scale²) entrywise, from the ``problem`` stream),
-    started at X₀ = 0, with gradient noise of level σ drawn from the ``oracle`` stream."""
-    if noise not in MATRIX_NOISE:
-        raise UsageError(f"unknown noise '{noise}'; valid: {', '.join(MATRIX_NOISE)}")
-    if sigma < 0 or lam < 0 or m < 1 or n < 1:
-        raise UsageError(f"need m, n ≥ 1 and σ, λ ≥ 0; got m={m}, n={n}, σ={sigma}, λ={lam}")
+    started at X₀ = 0, with gradient noise of level σ drawn from the ``oracle`` stream and
+    Hessian-vector noise of level σ_H from the ``hessian`` stream."""
+    if sigma < 0 or lam < 0 or sigma_hessian < 0 or m < 1 or n < 1:
+        raise UsageError(
+            f"need m, n ≥ 1 and σ, σ_H, λ ≥ 0; got m={m}, n={n}, σ={sigma}, σ_H={sigma_hessian},"
+            f" λ={lam}"
+        )
+    grad_noise, hess_noise = noise_buffers(streams, noise, sigma_hessian, (m, n))
     S = streams.n_seeds
     target = draw(streams.problem, lambda r: target_scale * r.standard_normal((m, n)))
     ell = 1.0 + lam
@@ -94,6 +142,7 @@ def noisy_matrix(
         "L_spectral": ell * min(m, n),
         "M": lam,
         "sigma": sigma,
+        "sigma_hessian": sigma_hessian,
         "f_star_lower": 0.0,
     }
     return NoisyMatrixProblem(
@@ -103,9 +152,7 @@ def noisy_matrix(
         noise=noise,
         x0=(asarray(np.zeros((S, m, n)), xp, dtype),),
         constants=constants,
-        noise_samples=(
-            SampleBuffer(streams.oracle, lambda r, s: _noise_sample(noise, r, s), (m, n))
-            if noise != "none"
-            else None
-        ),
+        noise_samples=grad_noise,
+        sigma_hessian=sigma_hessian,
+        hessian_samples=hess_noise,
     )

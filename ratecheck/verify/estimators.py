@@ -117,3 +117,18 @@ def decade_window(
     start = int(steps[below_upper[0]]) if below_upper.size else int(steps[0])
     end = int(steps[below_lower[0]]) if below_lower.size else int(steps[-1])
     return start, end
+
+
+def loglog_slope_difference(x: np.ndarray, y1: np.ndarray, y2: np.ndarray) -> Estimate:
+    """slope(log y1) − slope(log y2) against log x, for y1, y2 of shape (S, n) measured on the
+    same seeds: the bootstrap resamples seeds jointly (a paired comparison)."""
+    logx = np.log(np.asarray(x, float))
+    logy1, logy2 = np.log(np.asarray(y1, float)), np.log(np.asarray(y2, float))
+
+    def stat(idx: np.ndarray) -> float:
+        m1, m2 = logy1[idx].mean(axis=0), logy2[idx].mean(axis=0)
+        if not (np.all(np.isfinite(m1)) and np.all(np.isfinite(m2))):
+            return np.nan
+        return fit_line(logx, m1)[0] - fit_line(logx, m2)[0]
+
+    return bootstrap(stat, logy1.shape[0])
