@@ -2,13 +2,15 @@
 
 - convergence: a metric against t, per grid value; the median over seeds with a min–max band
   for each method, the predicted curve (seed −1 rows, from SymPy) dashed on top;
-- scaling: a hitting time against the grid value on log-log axes, one point per seed, the
-  median line, and the fitted and predicted slopes from the verdict record.
+- scaling: a statistic (hitting time, run-averaged gradient norm) against the grid value on
+  log-log axes, one point per seed, the median line, and the fitted and predicted slopes from
+  the verdict record; methods written "panel/name" get one panel per prefix (e.g. geometry).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -83,44 +85,62 @@ def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metri
     return fig
 
 
-def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: str):
-    """Log-log hitting time against the grid value with fitted/predicted slopes."""
-    rows = [r for r in rows if r["metric"] == metric]
-    fig, ax = plt.subplots(figsize=(5.2, 4.0))
-    for (role, method), group in sorted(_group(rows, "role", "method").items()):
-        xs = np.array(sorted({r["x"] for r in group}))
-        by_x = _group(group, "x")
-        med = np.array([np.nanmedian([r["value"] for r in by_x[(x,)]]) for x in xs])
-        color = COLORS.get(role, "gray")
-        ax.scatter(
-            [r["x"] for r in group], [r["value"] for r in group], s=8, color=color, alpha=0.4
-        )
-        ax.plot(xs, med, "-o", color=color, ms=3, label=f"{role}: {method}")
+def _panel_of(method: str) -> tuple[str, str]:
+    """("l2", "momentum") for a method written "l2/momentum"; ("", method) otherwise."""
+    panel, _, name = method.rpartition("/")
+    return panel, name
+
+
+def _reference_lines(record: dict[str, Any], method: str) -> list[tuple[float, str]]:
+    """(slope, legend) of the dashed lines for one method: the judged exponent points whose
+    label starts with the method, and the record's ``reference_slopes`` for its short name."""
+    lines = []
     for p in record.get("points", []):
-        if p["kind"] != "exponent" or not rows:
-            continue
-        method = p["label"].split(",")[0]
-        group = [r for r in rows if r["method"] == method]
-        if not group:
-            continue
-        xs = np.array(sorted({r["x"] for r in group}))
-        anchor = np.nanmedian([r["value"] for r in group if r["x"] == xs[0]])
-        ax.plot(
-            xs,
-            anchor * (xs / xs[0]) ** p["predicted"],
-            "--",
-            color="black",
-            lw=1,
-            label=f"{method}: slope {p['measured']:.3f} [{p['ci_low']:.3f}, "
-            f"{p['ci_high']:.3f}] vs predicted {p['predicted']:.3g} (dashed)",
-        )
-    if rows:
-        ax.set_xlabel(rows[0]["param"])
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_ylabel(metric)
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7)
+        if p["kind"] == "exponent" and re.split("[,:]", p["label"])[0] == method:
+            lines.append(
+                (
+                    p["predicted"],
+                    f"{_panel_of(method)[1]}: slope {p['measured']:.3f} [{p['ci_low']:.3f}, "
+                    f"{p['ci_high']:.3f}] vs predicted {p['predicted']:.3g} (dashed)",
+                )
+            )
+    name = _panel_of(method)[1]
+    if not lines and name in record.get("reference_slopes", {}):
+        slope = record["reference_slopes"][name]
+        lines.append((slope, f"{name}: reference slope {slope:.3g} (dashed)"))
+    return lines
+
+
+def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: str):
+    """A statistic against the grid value on log-log axes: one point per seed, the median line,
+    and dashed lines with the predicted slopes (from the verdict record), anchored at the median
+    of the smallest grid value. Methods written "panel/name" get one panel per prefix."""
+    rows = [r for r in rows if r["metric"] == metric]
+    panels = sorted({_panel_of(r["method"])[0] for r in rows})
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(5.2 * len(panels), 4.0), squeeze=False, sharey=len(panels) > 1
+    )
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, panel in zip(axes[0], panels):
+        own = [r for r in rows if _panel_of(r["method"])[0] == panel]
+        for i, ((role, method), group) in enumerate(sorted(_group(own, "role", "method").items())):
+            xs = np.array(sorted({r["x"] for r in group}))
+            by_x = _group(group, "x")
+            med = np.array([np.nanmedian([r["value"] for r in by_x[(x,)]]) for x in xs])
+            color = COLORS.get(role, "gray") if len(panels) == 1 else cycle[i % len(cycle)]
+            ax.scatter(
+                [r["x"] for r in group], [r["value"] for r in group], s=8, color=color, alpha=0.4
+            )
+            ax.plot(xs, med, "-o", color=color, ms=3, label=f"{role}: {_panel_of(method)[1]}")
+            for slope, legend in _reference_lines(record, method):
+                ax.plot(xs, med[0] * (xs / xs[0]) ** slope, "--", color=color, lw=1, label=legend)
+        ax.set_xlabel(rows[0]["param"] if rows else "")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(panel, fontsize=9)
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=6)
+    axes[0][0].set_ylabel(metric)
     fig.suptitle(_title(record), fontsize=9)
     fig.tight_layout()
     return fig

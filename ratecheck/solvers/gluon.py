@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ratecheck.solvers.base import Method
-from ratecheck.solvers.norms import Product, _expand
+from ratecheck.solvers.norms import Product, per_seed
 
 
 def gluon(norms: Sequence[Any], L0: Sequence[float], L1: Sequence[float]) -> Method:
@@ -34,7 +34,7 @@ def gluon(norms: Sequence[Any], L0: Sequence[float], L1: Sequence[float]) -> Met
         for x_i, g_i, n_i, l0, l1 in zip(x, g, norm.norms, L0, L1):
             dual = n_i.dual(g_i)
             t_i = dual / (l0 + l1 * dual)
-            x_next.append(x_i + _expand(t_i, x_i) * n_i.lmo(g_i))
+            x_next.append(x_i + per_seed(t_i, x_i) * n_i.lmo(g_i))
         return tuple(x_next), state
 
     return Method("gluon", init, step, {"L0": tuple(L0), "L1": tuple(L1), "norm": norm.name})

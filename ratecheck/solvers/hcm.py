@@ -30,7 +30,7 @@ import numpy as np
 from ratecheck.backend import array_namespace, asarray
 from ratecheck.seeding import SampleBuffer
 from ratecheck.solvers.base import Method
-from ratecheck.solvers.norms import product
+from ratecheck.solvers.norms import per_seed, product
 from ratecheck.solvers.schedule import Scalar, at
 
 HCM_VARIANTS = ("current", "interpolated")
@@ -38,11 +38,6 @@ HCM_VARIANTS = ("current", "interpolated")
 
 def _uniform_q(rngs: list[np.random.Generator]) -> SampleBuffer:
     return SampleBuffer(rngs, lambda r, s: r.random(s), ())
-
-
-def _per_seed(q: Any, block: Any) -> Any:
-    """q of shape (S,) reshaped to broadcast against a block of shape (S, ...)."""
-    return asarray(q, array_namespace(block), block.dtype).reshape((-1,) + (1,) * (block.ndim - 1))
 
 
 def hcm(
@@ -76,10 +71,8 @@ def hcm(
         if q_samples is None:
             point = x
         else:
-            q = q_samples.take(1)[:, 0]
-            point = tuple(
-                _per_seed(q, a) * a + (1 - _per_seed(q, a)) * b for a, b in zip(x, x_prev)
-            )
+            q = asarray(q_samples.take(1)[:, 0], array_namespace(x[0]), x[0].dtype)
+            point = tuple(per_seed(q, a) * a + (1 - per_seed(q, a)) * b for a, b in zip(x, x_prev))
         return oracle.stochastic_hvp(point, delta) if stochastic else oracle.hvp(point, delta)
 
     def step(x, state, oracle):

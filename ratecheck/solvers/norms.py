@@ -48,6 +48,11 @@ def inner(d: Any, x: Any, matrix: bool) -> Any:
     return (_sum_mat if matrix else _sum_vec)(xp, d * x)
 
 
+def inner_blocks(norm: Any, d: tuple[Any, ...], x: tuple[Any, ...]) -> Any:
+    """Σ_l ⟨d_l, x_l⟩ over the blocks of a Product norm (per seed)."""
+    return sum(inner(a, b, is_matrix_norm(n)) for n, a, b in zip(norm.norms, d, x))
+
+
 # --- vector norms (last axis) ----------------------------------------------------------------
 
 
@@ -470,10 +475,10 @@ class Product:
 
     def sharp(self, d: tuple[Any, ...]) -> tuple[Any, ...]:
         dual = self.dual(d)
-        return tuple(-_expand(dual, b) * v for b, v in zip(d, self.lmo(d)))
+        return tuple(-per_seed(dual, b) * v for b, v in zip(d, self.lmo(d)))
 
 
-def _expand(scalar_per_seed: Any, like: Any) -> Any:
+def per_seed(scalar_per_seed: Any, like: Any) -> Any:
     """Reshape a (S,) array to broadcast against a block of shape (S, ...)."""
     xp = array_namespace(like)
     return xp.reshape(
@@ -483,7 +488,7 @@ def _expand(scalar_per_seed: Any, like: Any) -> Any:
 
 def sharp(norm: Any, d: Any) -> Any:
     """d^# = −‖d‖_*·lmo(d) for a single-block norm."""
-    return -_expand(norm.dual(d), d) * norm.lmo(d)
+    return -per_seed(norm.dual(d), d) * norm.lmo(d)
 
 
 def is_matrix_norm(norm: Any) -> bool:

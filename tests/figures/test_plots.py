@@ -59,3 +59,33 @@ def test_plot_results_writes_one_file_per_claim_and_metric(tmp_path):
     data = rows("err", range(5)) + rows("hitting_time", [-1])
     paths = plot_results(data, [RECORD], tmp_path, ("png",))
     assert sorted(p.name for p in paths) == ["c--err.png", "c--hitting_time.png"]
+
+
+def test_scaling_figure_has_one_panel_per_prefix_with_reference_slopes():
+    """Methods "l2/momentum", "linf/hcm" ... give one panel per geometry; judged exponents and the
+    record's reference slopes are drawn dashed."""
+    data = [
+        r | {"method": f"{g}/{m}", "param": "K"}
+        for g in ("l2", "linf")
+        for m in ("momentum", "hcm")
+        for r in rows("avg_dual_grad", [-1])
+    ]
+    record = RECORD | {
+        "points": [
+            {
+                "label": "l2/hcm: slope",
+                "kind": "exponent",
+                "predicted": -1 / 3,
+                "measured": -0.32,
+                "ci_low": -0.33,
+                "ci_high": -0.31,
+            }
+        ],
+        "reference_slopes": {"momentum": -0.25},
+    }
+    fig = scaling_figure(data, record, "avg_dual_grad")
+    assert [ax.get_title() for ax in fig.axes] == ["l2", "linf"]
+    dashed = [ln.get_label() for ln in fig.axes[0].lines if ln.get_linestyle() == "--"]
+    assert any("predicted -0.333" in lb for lb in dashed)
+    assert any("reference slope -0.25" in lb for lb in dashed)
+    assert not any("predicted" in ln.get_label() for ln in fig.axes[1].lines)

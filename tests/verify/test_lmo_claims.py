@@ -34,7 +34,7 @@ def test_newton_schulz_band_is_measured_not_assumed(verdicts):
 
 def test_momentum_slope_and_no_momentum_floor(verdicts):
     v = verdicts["lmo-momentum-rate"]
-    assert {p.label.split(":")[0] for p in v.result.points} == {"l2", "linf", "spectral"}
+    assert {p.label.split("/")[0] for p in v.result.points} == {"l2", "linf", "spectral"}
     for p in v.control.points:
         assert abs(p.measured - p.predicted) > p.tolerance
 

@@ -165,7 +165,10 @@ def hcm_rate_comparison(
         )
     status = status_of(traces)
     return Outcome(
-        Judgement(points, status, notes), Judgement(control, status), rows, {"constants": extra}
+        Judgement(points, status, notes),
+        Judgement(control, status),
+        rows,
+        {"constants": extra, "reference_slopes": {"momentum": float(polyak_exponent())}},
     )
 
 

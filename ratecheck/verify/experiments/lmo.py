@@ -383,12 +383,12 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
             traces += [tr for _, tr in results]
             averages[name] = np.stack([avg for avg, _ in results], axis=1)  # (S, n_K)
             rows += point_rows(
-                claim.id, role, f"{geometry} {name}", "K", Ks, averages[name], "avg_dual_grad"
+                claim.id, role, f"{geometry}/{name}", "K", Ks, averages[name], "avg_dual_grad"
             )
         tol = claim.tolerance
         points.append(
             _slope_point(
-                f"{geometry}: momentum α=K^-1/2, t∝K^-3/4, {window}",
+                f"{geometry}/momentum: α=K^-1/2, t∝K^-3/4, {window}",
                 predicted,
                 Ks,
                 averages["momentum"],
@@ -398,7 +398,7 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         if "deterministic" in averages:
             points.append(
                 _slope_point(
-                    f"{geometry}: noiseless, α=1, t∝K^-1/2, {window}",
+                    f"{geometry}/deterministic: noiseless, α=1, t∝K^-1/2, {window}",
                     float(th.deterministic_exponent()),
                     Ks,
                     averages["deterministic"],
@@ -407,7 +407,7 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
             )
         control.append(
             _slope_point(
-                f"{geometry}: no momentum α=1, t∝K^-3/4, {window}",
+                f"{geometry}/no-momentum: α=1, t∝K^-3/4, {window}",
                 predicted,
                 Ks,
                 averages["no-momentum"],
