@@ -54,6 +54,7 @@ class CoshProblem(NoisyOracles):
     noise_samples: SampleBuffer | None
     sigma_hessian: float = 0.0
     hessian_samples: SampleBuffer | None = None
+    scale: float = 1.0
     name: str = "cosh"
 
     def _z(self, X: Any) -> Any:
@@ -72,20 +73,28 @@ class CoshProblem(NoisyOracles):
 
     def value(self, x: Blocks) -> Any:
         xp = array_namespace(x[0])
-        c = xp.cosh(self._z(x[0]))
+        c = self.scale * xp.cosh(self._z(x[0]))
         return xp.sum(c, axis=(-2, -1)) if self.structure == "entrywise" else xp.sum(c, axis=-1)
 
     def grad(self, x: Blocks) -> Blocks:
         xp = array_namespace(x[0])
-        return (self._lift(xp.sinh(self._z(x[0]))),)
+        return (self._lift(self.scale * xp.sinh(self._z(x[0]))),)
 
     def hvp(self, x: Blocks, v: Blocks) -> Blocks:
         xp = array_namespace(x[0])
-        curvature = xp.cosh(self._z(x[0]))
+        curvature = self.scale * xp.cosh(self._z(x[0]))
         if self.structure == "entrywise":
             return (curvature * v[0],)
         w = xp.sum(self.U * (v[0] @ self.V), axis=-2)  # diag(Uᵀ W V)
         return (self._lift(curvature * w),)
+
+
+def _entrywise_norms(T: np.ndarray, name: str) -> np.ndarray:
+    if name == "l2":
+        return np.sqrt(np.sum(T * T, axis=(1, 2)))
+    if name == "linf":
+        return np.max(np.abs(T), axis=(1, 2))
+    raise UsageError(f"unknown distance norm '{name}'; valid: l2, linf")
 
 
 def cosh_problem(
@@ -98,23 +107,32 @@ def cosh_problem(
     sigma: float = 1.0,
     noise: str = "gaussian",
     target_scale: float = 2.0,
+    start_distance: float | None = None,
+    distance_norm: str = "l2",
+    scale: float = 1.0,
     sigma_hessian: float = 0.0,
     dtype: Any = None,
 ) -> CoshProblem:
     """S instances of the cosh problem, started at X₀ = 0 (targets T or τ ~ N(0, target_scale²)
-    and, for ``structure="spectral"``, Haar U, V from the ``problem`` stream)."""
+    and, for ``structure="spectral"``, Haar U, V from the ``problem`` stream).
+
+    ``start_distance``: rescale each target so that ‖X₀ − X*‖ = start_distance exactly, in
+    ``distance_norm`` ("l2": Frobenius, "linf": max-entry; the spectral structure always uses the
+    spectral norm, ‖U diag(τ) Vᵀ‖₂ = max|τ_k|). ``scale`` multiplies f (and ∇f, ∇²f, f*, L0;
+    L1 and (M0, M1) are unchanged: both sides of their inequalities scale alike)."""
     if structure not in COSH_STRUCTURES:
         raise UsageError(
             f"unknown cosh structure '{structure}'; valid: {', '.join(COSH_STRUCTURES)}"
         )
-    if sigma < 0 or sigma_hessian < 0 or m < 1 or n < 1:
+    if sigma < 0 or sigma_hessian < 0 or m < 1 or n < 1 or not scale > 0:
         raise UsageError(
-            f"need m, n ≥ 1 and σ, σ_H ≥ 0; got m={m}, n={n}, σ={sigma}, σ_H={sigma_hessian}"
+            f"need m, n ≥ 1, σ, σ_H ≥ 0 and scale > 0; got m={m}, n={n}, σ={sigma}, "
+            f"σ_H={sigma_hessian}, scale={scale}"
         )
     grad_noise, hess_noise = noise_buffers(streams, noise, sigma_hessian, (m, n))
     r, d = min(m, n), m * n
     constants = {
-        "L0_l2": E_1_E,
+        "L0_l2": scale * E_1_E,
         "L1_l2": math.e,
         "M0_l2": 0.0,
         "M1_l2": 1.0,
@@ -124,8 +142,11 @@ def cosh_problem(
     U = V = None
     if structure == "entrywise":
         target = draw(streams.problem, lambda g: target_scale * g.standard_normal((m, n)))
+        if start_distance is not None:
+            size = _entrywise_norms(target, distance_norm)
+            target = target * (start_distance / size)[:, None, None]
         x_star, f_star = target, float(d)
-        constants |= {"L0_linf": E_1_E * d, "L1_linf": math.e}
+        constants |= {"L0_linf": scale * E_1_E * d, "L1_linf": math.e}
     else:
 
         def frame(g):
@@ -135,8 +156,10 @@ def cosh_problem(
         U = np.stack([f[0] for f in frames])
         V = np.stack([f[1] for f in frames])
         target = draw(streams.problem, lambda g: target_scale * g.standard_normal(r))
+        if start_distance is not None:
+            target = target * (start_distance / np.max(np.abs(target), axis=1))[:, None]
         x_star, f_star = (U * target[:, None, :]) @ np.swapaxes(V, 1, 2), float(r)
-        constants |= {"L0_spectral": E_1_E * r, "L1_spectral": math.e}
+        constants |= {"L0_spectral": scale * E_1_E * r, "L1_spectral": math.e}
         U, V = asarray(U, xp, dtype), asarray(V, xp, dtype)
     S = streams.n_seeds
     return CoshProblem(
@@ -147,10 +170,25 @@ def cosh_problem(
         sigma=sigma,
         x0=(asarray(np.zeros((S, m, n)), xp, dtype),),
         x_star=(asarray(x_star, xp, dtype),),
-        f_star=asarray(np.full(S, f_star), xp, dtype),
+        f_star=asarray(np.full(S, scale * f_star), xp, dtype),
         constants=constants,
         noise_samples=grad_noise,
         sigma_hessian=sigma_hessian,
         hessian_samples=hess_noise,
+        scale=scale,
         name=f"cosh-{structure}",
     )
+
+
+def ball_smoothness(problem: CoshProblem, radius: float) -> np.ndarray:
+    """Per seed, the Lipschitz constant of ∇f on the ball {‖X‖ ≤ radius} [derived]:
+
+        entrywise, ℓ∞ → ℓ1:  L = scale·Σ_ij cosh(radius + |T_ij|)
+        spectral, S∞ → S1:   L = scale·Σ_k cosh(radius + |τ_k|)
+
+    (|sinh a − sinh b| ≤ cosh(max{|a|, |b|})·|a − b| and |u_kᵀ(X − Y)v_k| ≤ ‖X − Y‖₂)."""
+    from ratecheck.backend import to_host
+
+    T = np.abs(to_host(problem.target))
+    axes = (1, 2) if problem.structure == "entrywise" else 1
+    return problem.scale * np.sum(np.cosh(radius + T), axis=axes)

@@ -28,7 +28,7 @@ from typing import Any
 
 from ratecheck.backend import array_namespace
 from ratecheck.solvers.base import Method
-from ratecheck.solvers.norms import Product, inner_blocks, per_seed, product
+from ratecheck.solvers.norms import Product, inner_blocks, per_seed, product, safe_div
 from ratecheck.solvers.schedule import Scalar, at
 
 S3CG_VARIANTS = (1, 2)
@@ -93,8 +93,12 @@ def s3cg(
     variant: int = 1,
     alpha: Scalar = 1.0,
     stochastic: bool = False,
+    constrained: bool = True,
 ) -> Method:
-    """S3CG on the ball {‖x‖ ≤ β}, β = ``radius`` (Product norm: ClippedScion, Alg. 4)."""
+    """S3CG on the ball {‖x‖ ≤ β}, β = ``radius`` (Product norm: ClippedScion, Alg. 4).
+
+    ``constrained=False`` replaces v_k by −β·lmo(d_k) (the unconstrained update the paper
+    relates to GGNC; it does not keep the iterates in the ball)."""
     if variant not in S3CG_VARIANTS:
         raise ValueError(f"unknown S3CG variant {variant}; valid: 1, 2")
     norm = product(norm)
@@ -102,15 +106,19 @@ def s3cg(
 
     def step(x, state, oracle):
         k, d = momentum(x, state, oracle)
-        v = tuple(x_i - radius * u_i for x_i, u_i in zip(x, norm.lmo(d)))
+        v = tuple(
+            (x_i if constrained else 0 * x_i) - radius * u_i for x_i, u_i in zip(x, norm.lmo(d))
+        )
         gap = inner_blocks(norm, d, v)  # ⟨d, x − β lmo(d)⟩ = ⟨d, x⟩ + β‖d‖_*
         denominator = norm.norm(v) ** 2 if variant == 1 else 4 * radius**2
-        eta = _minimum(gap / denominator, at(rho, k))
+        eta = _minimum(safe_div(gap, denominator), at(rho, k))  # v = 0: x is the vertex, η = 0
         scale = at(gamma, k) * eta
         return tuple(x_i - per_seed(scale, x_i) * v_i for x_i, v_i in zip(x, v)), (k + 1, d)
 
     params = {"gamma": gamma, "rho": rho, "radius": radius, "variant": variant, "alpha": alpha}
-    return Method(f"s3cg-v{variant}", _init, step, params)
+    return Method(
+        f"s3cg-v{variant}" + ("" if constrained else "-unconstrained"), _init, step, params
+    )
 
 
 def _minimum(values: Any, cap: float) -> Any:

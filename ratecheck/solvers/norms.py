@@ -34,6 +34,11 @@ def _safe_div(xp: Any, num: Any, den: Any) -> Any:
     return xp.where(positive, num / xp.where(positive, den, 1.0), 0.0)
 
 
+def safe_div(num: Any, den: Any) -> Any:
+    """num/den where den > 0, else 0 (arrays of one namespace)."""
+    return _safe_div(array_namespace(num), num, den)
+
+
 def _sum_vec(xp: Any, x: Any) -> Any:
     return xp.sum(x, axis=-1)
 

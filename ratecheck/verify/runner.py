@@ -71,6 +71,20 @@ def standard_metrics(problem: Problem) -> dict[str, Metric]:
     return metrics
 
 
+def _evaluate(metrics: Mapping[str, Metric], x: Blocks) -> tuple[dict[str, np.ndarray], Any]:
+    """Metric values per seed, and which seeds have finite iterates. A seed whose iterate is not
+    finite is evaluated at 0 instead (metrics such as an SVD-based norm would raise on it) and
+    is then recorded as diverged by the caller."""
+    xp = array_namespace(x[0])
+    finite = np.ones(x[0].shape[0], dtype=bool)
+    for b in x:
+        finite &= to_host(xp.all(xp.reshape(xp.isfinite(b), (b.shape[0], -1)), axis=1))
+    if not finite.all():
+        mask = xp.asarray(finite)
+        x = tuple(xp.where(xp.reshape(mask, (-1,) + (1,) * (b.ndim - 1)), b, 0) for b in x)
+    return {name: to_host(m(x)).astype(float) for name, m in metrics.items()}, finite
+
+
 def run(
     method: Method,
     problem: Problem,
@@ -110,8 +124,9 @@ def run(
                 hit_at[reached] = k
             done = stop_when_hit and hit_at is not None and bool((hit_at >= 0).all())
             if is_ckpt[k] or done:
-                values = {name: to_host(m(x)).astype(float) for name, m in metrics.items()}
-                bad = ~np.all([np.isfinite(v) for v in values.values()], axis=0) & alive
+                values, finite_x = _evaluate(metrics, x)
+                bad = ~(np.all([np.isfinite(v) for v in values.values()], axis=0) & finite_x)
+                bad &= alive
                 diverged_at[bad] = k
                 alive &= ~bad
                 for name, v in values.items():

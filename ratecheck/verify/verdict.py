@@ -43,12 +43,20 @@ def deviation(kind: str, measured: float, predicted: float, tol: float) -> float
     if not (math.isfinite(measured) and math.isfinite(predicted)):
         return math.inf
     if kind in ABSOLUTE:
-        return abs(measured - predicted) / tol
+        return _ratio(abs(measured - predicted), tol)
     if kind in RELATIVE:
-        return abs(measured - predicted) / (tol * abs(predicted))
+        return _ratio(abs(measured - predicted), tol * abs(predicted))
     if kind == "upper":
-        return measured / (predicted * (1 + tol))
-    return predicted * (1 - tol) / measured if measured else math.inf
+        limit = predicted * (1 + tol)
+        return measured / limit if limit > 0 else (0.0 if measured <= limit else math.inf)
+    return predicted * (1 - tol) / measured if measured > 0 else math.inf
+
+
+def _ratio(excess: float, allowed: float) -> float:
+    """excess/allowed, where a zero allowance admits only a zero excess."""
+    if allowed > 0:
+        return excess / allowed
+    return 0.0 if excess == 0 else math.inf
 
 
 @dataclass
