@@ -44,17 +44,20 @@ def _series(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: str):
-    """One panel per grid value: median and band per (role, method), predicted dashed."""
+    """One panel per grid value: median and band per (role, method), predicted dashed; colors by
+    role, or one per method where a role holds several methods."""
     rows = [r for r in rows if r["metric"] == metric]
     xs = sorted({r["x"] for r in rows})
     fig, axes = plt.subplots(1, len(xs), figsize=(4.2 * len(xs), 3.6), squeeze=False)
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, x in zip(axes[0], xs):
-        for (role, method), group in sorted(
-            _group([r for r in rows if r["x"] == x], "role", "method").items()
-        ):
+        groups = sorted(_group([r for r in rows if r["x"] == x], "role", "method").items())
+        per_role = _group([{"role": role} for (role, _), _ in groups], "role")
+        for i, ((role, method), group) in enumerate(groups):
             steps, values = _series(group)
             positive = np.where(values > 0, values, np.nan)
-            color = COLORS.get(role, "gray")
+            shared = len(per_role[(role,)]) > 1  # several methods in one role: one color each
+            color = cycle[i % len(cycle)] if shared else COLORS.get(role, "gray")
             if role == "predicted":
                 ax.plot(steps, positive[0], "--", color=color, lw=1.2, label=f"predicted {method}")
                 continue
