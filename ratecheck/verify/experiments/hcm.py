@@ -375,7 +375,13 @@ def hcm_unbiased(claim: Claim, settings: Settings, grid) -> Outcome:
                 "z_score",
             )
         extra[label] = {"z": z, "quadrature_error": quad}
-    return Outcome(Judgement(points), Judgement(control), rows, extra)
+    n_tests = 2 * len(mc_lengths)
+    notes = [
+        f"each z-score is ≈ N(0, 1) for an unbiased correction; with {n_tests} of them judged at "
+        f"|z| ≤ {claim.tolerance:g}, an unbiased correction fails by chance with probability "
+        f"≈ {n_tests * math.erfc(claim.tolerance / math.sqrt(2)):.1e}"
+    ]
+    return Outcome(Judgement(points, notes=notes), Judgement(control), rows, extra)
 
 
 register_experiment(
