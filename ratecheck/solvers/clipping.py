@@ -111,7 +111,10 @@ def s3cg(
         )
         gap = inner_blocks(norm, d, v)  # ⟨d, x − β lmo(d)⟩ = ⟨d, x⟩ + β‖d‖_*
         denominator = norm.norm(v) ** 2 if variant == 1 else 4 * radius**2
-        eta = _minimum(safe_div(gap, denominator), at(rho, k))  # v = 0: x is the vertex, η = 0
+        # η ≥ 0 in exact arithmetic (gap ≥ 0 inside the ball); near a vertex gap and ‖v‖² both
+        # vanish and round-off can make gap/‖v‖² a huge negative number, so it is clamped at 0
+        ratio = safe_div(gap, denominator)
+        eta = _minimum(ratio * (ratio > 0), at(rho, k))
         scale = at(gamma, k) * eta
         return tuple(x_i - per_seed(scale, x_i) * v_i for x_i, v_i in zip(x, v)), (k + 1, d)
 
