@@ -103,9 +103,13 @@ def low_rank_problem(
     noise: str = "spiky",
     sigma: float = 1.0,
     target_scale: float = 1.0,
+    targets: np.ndarray | None = None,
     dtype: Any = None,
 ) -> LowRankProblem:
-    """S instances with len(scales) blocks of shape m × n (see the module docstring)."""
+    """S instances with len(scales) blocks of shape m × n (see the module docstring).
+
+    ``targets`` (S, rank) fixes τ for every block (e.g. the same τ at every size r, so that Δ
+    does not change with r); otherwise τ ~ N(0, target_scale²) from the ``problem`` stream."""
     if noise not in SCHATTEN_NOISE:
         raise UsageError(f"unknown noise '{noise}'; valid: {', '.join(SCHATTEN_NOISE)}")
     if rank < 1 or rank > min(m, n) or sigma < 0 or not all(c > 0 for c in scales):
@@ -122,13 +126,8 @@ def low_rank_problem(
         ]
         U.append(asarray(np.stack([f[0] for f in frames]), xp, dtype))
         V.append(asarray(np.stack([f[1] for f in frames]), xp, dtype))
-        tau.append(
-            asarray(
-                np.stack([target_scale * g.standard_normal(rank) for g in streams.problem]),
-                xp,
-                dtype,
-            )
-        )
+        drawn = np.stack([target_scale * g.standard_normal(rank) for g in streams.problem])
+        tau.append(asarray(drawn if targets is None else np.asarray(targets), xp, dtype))
     sample = {"spiky": _spiky, "spread": _spread}.get(noise)
     buffers = None
     if sample is not None:

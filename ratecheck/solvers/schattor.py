@@ -20,6 +20,9 @@ Multi-block (blocks k with S_{p_k}, dual sizes n_k = ‖M_k‖_{S_{q_k}}, weight
     "l2"              X_k += η (n_k/(c_k N)) lmo_k(M_k),  N = (Σ_j n_j²/c_j)^{1/2}
     "l2-regularized"  X_k += η (n_k/c_k) lmo_k(M_k)
     "l1"              only k* = argmax_k n_k/w_k moves: X_k* += (η/w_k*) lmo_k*(M_k*)
+    "l1-regularized"  the same block, by the steepest-descent length: X_k* += η (n_k*/w_k*²) lmo_k*
+                      (argmin ⟨G, D⟩ + (1/2η)(Σ_k w_k‖D_k‖)²; with w_k = √L_k the Gauss–Southwell–
+                      Lipschitz block rule [derived])
 
 Cost: one SVD per block per step (the exact oracle); for p = ∞ a Newton–Schulz LMO is available
 through ``Schatten(inf, method="ns5")`` as an inexact oracle.
@@ -36,7 +39,7 @@ from ratecheck.solvers.norms import Schatten, per_seed
 from ratecheck.solvers.schedule import Scalar, at
 
 SCHATTOR_VERSIONS = ("ball", "regularized")
-BLOCK_RULES = ("max", "l2", "l2-regularized", "l1")
+BLOCK_RULES = ("max", "l2", "l2-regularized", "l1", "l1-regularized")
 
 
 def regularized_oracle(norm: Schatten, G: Any, lam: float) -> Any:
@@ -92,7 +95,7 @@ def schattor_blocks(
     stochastic: bool = True,
 ) -> Method:
     """Multi-block Schattor with a balancing ``rule``; ``weights`` are ρ_k ("max"), c_k ("l2",
-    "l2-regularized") or w_k ("l1"), all 1 by default."""
+    "l2-regularized") or w_k ("l1", "l1-regularized"), all 1 by default."""
     if rule not in BLOCK_RULES:
         raise ValueError(f"unknown block rule '{rule}'; valid: {', '.join(BLOCK_RULES)}")
     norms = tuple(Schatten(p) for p in ps)
@@ -127,7 +130,10 @@ def _lengths(rule: str, sizes: list[Any], w: tuple[float, ...]) -> list[Any]:
         return [n_k / (w_k * safe) for n_k, w_k in zip(sizes, w)]
     ratios = xp.stack([n_k / w_k for n_k, w_k in zip(sizes, w)], axis=0)
     best = xp.argmax(ratios, axis=0)
-    return [xp.astype(best == k, ratios.dtype) / w_k for k, w_k in enumerate(w)]
+    chosen = [xp.astype(best == k, ratios.dtype) for k in range(len(w))]
+    if rule == "l1":
+        return [c / w_k for c, w_k in zip(chosen, w)]
+    return [c * n_k / w_k**2 for c, n_k, w_k in zip(chosen, sizes, w)]
 
 
 __all__ = [
