@@ -289,18 +289,24 @@ class Schatten:
 
     def norm(self, x: Any) -> Any:
         xp = array_namespace(x)
+        if self.p == 2:  # ‖σ‖₂ = ‖X‖_F, no SVD needed
+            return xp.sqrt(_sum_mat(xp, x * x)) / self.scale
         return self._vec_norm(xp, self._svals(x), self.p) / self.scale
 
     def dual(self, d: Any) -> Any:
         xp = array_namespace(d)
         if self.method != "svd":
             return -_sum_mat(xp, d * self.lmo(d))
+        if self.p == 2:
+            return self.scale * xp.sqrt(_sum_mat(xp, d * d))
         return self.scale * self._vec_norm(xp, self._svals(d), self.q)
 
     def lmo(self, d: Any) -> Any:
         xp = array_namespace(d)
         if self.method != "svd":
             return -self.scale * newton_schulz(d, self.method)
+        if self.p == 2:  # −U diag(s) Vᵀ/‖s‖₂ = −D/‖D‖_F
+            return -self.scale * _safe_div(xp, d, xp.sqrt(_sum_mat(xp, d * d))[..., None, None])
         U, s, Vt = _svd(d)
         if self.p == math.inf:
             w = _rank_mask(xp, s, d.shape)

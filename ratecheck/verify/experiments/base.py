@@ -30,12 +30,19 @@ class GridParam:
     full: tuple[float, ...]
     minimum: float = -math.inf
     description: str = ""
+    allow_infinity: bool = False
 
     def check(self, values: Sequence[float]) -> tuple[float, ...]:
-        bad = [v for v in values if not (math.isfinite(v) and v >= self.minimum)]
+        def ok(v: float) -> bool:
+            return (math.isfinite(v) or (self.allow_infinity and v == math.inf)) and (
+                v >= self.minimum
+            )
+
+        bad = [v for v in values if not ok(v)]
         if bad:
+            kind = "a number (or inf)" if self.allow_infinity else "a finite number"
             raise UsageError(
-                f"{self.name}={bad[0]:g} is impossible: {self.name} must be a finite number "
+                f"{self.name}={bad[0]:g} is impossible: {self.name} must be {kind} "
                 f"≥ {self.minimum:g} ({self.description})"
             )
         return tuple(values)
