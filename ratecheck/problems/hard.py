@@ -1,0 +1,224 @@
+"""Lower-bound hard instances: the Carmon zero-chain, the Arjevani probability-q oracle and the
+matrix channel embedding (reference/lower-bounds.md).
+
+Zero-chain (Carmon, Duchi, Hinder, Sidford 2020, Lemma 1–3 [paper]; x_0 ≡ 1):
+
+    Ψ(t) = 0 (t ≤ 1/2), exp(1 − 1/(2t − 1)²) (t > 1/2);   Φ(t) = √e ∫_{−∞}^t e^{−τ²/2} dτ
+    F̄_T(x) = Σ_{i=1}^T [Ψ(−x_{i−1})Φ(−x_i) − Ψ(x_{i−1})Φ(x_i)]
+    F̄_T(0) − inf F̄_T ≤ 12T,  ∇F̄_T 152-Lipschitz,  ‖∇F̄_T‖_∞ ≤ 23,
+    prog_0(∇F̄_T(x)) ≤ prog_{1/2}(x) + 1,  |x_T| ≤ 1 ⇒ ‖∇F̄_T(x)‖₂ > 1
+
+Matrix channel instance ([derived] for this project, §5): r channels, channel k a scaled chain
+f_k(x) = (L/r)(λ²/ℓ₁)F̄_T(x/λ) in its own column and row block (disjoint), so the singular values
+of a block-structured matrix are the channel norms and ‖∇F‖_nuc = Σ_k ‖∇f_k‖₂;
+λ = 4ℓ₁ε/L, T = ⌊ΔL/(192ℓ₁ε²)⌋, ℓ₁ = 152. The channels are stored compactly as an (S, r, T)
+array (the m×n matrix with m ≥ rT, n = r is never formed; ``embed`` builds it for checks).
+
+Oracle (Arjevani et al. 2023 [paper], per channel, independent ξ_k ~ Bernoulli(q)):
+[g_k]_i = ∇_i f_k·(1 + 1{i > prog_{1/4}(x_k/λ)}(ξ_k/q − 1)); q from the p-th moment budget σ^p
+of §5: q = min{1, (2rc^p/(σ^p/2^{p−1} − (rc)^p))^{1/(p−1)}}, c = 92ε/r [derived].
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.special import erf
+
+from ratecheck.backend import array_namespace, asarray, to_host
+from ratecheck.errors import UsageError
+from ratecheck.problems.base import Blocks
+from ratecheck.seeding import SampleBuffer, Streams
+
+ELL1 = 152.0  # Lipschitz constant of ∇F̄_T in ℓ2
+GAP_PER_LINK = 12.0  # F̄_T(0) − inf F̄_T ≤ 12T
+GRAD_INF = 23.0  # ‖∇F̄_T‖_∞ ≤ 23
+SQRT_E = math.sqrt(math.e)
+
+
+def psi(t: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", over="ignore"):
+        return np.where(t > 0.5, np.exp(1 - 1 / np.maximum(2 * t - 1, 1e-300) ** 2), 0.0)
+
+
+def dpsi(t: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        return np.where(t > 0.5, 4 * psi(t) / np.maximum(2 * t - 1, 1e-300) ** 3, 0.0)
+
+
+def phi(t: np.ndarray) -> np.ndarray:
+    return SQRT_E * math.sqrt(math.pi / 2) * (1 + erf(t / math.sqrt(2)))
+
+
+def dphi(t: np.ndarray) -> np.ndarray:
+    return SQRT_E * np.exp(-(t**2) / 2)
+
+
+def chain_value(x: np.ndarray) -> np.ndarray:
+    """F̄_T(x) over the last axis (length T)."""
+    prev = np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1)
+    return np.sum(psi(-prev) * phi(-x) - psi(prev) * phi(x), axis=-1)
+
+
+def chain_grad(x: np.ndarray) -> np.ndarray:
+    """∇F̄_T(x) over the last axis."""
+    prev = np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1)
+    nxt = np.concatenate([x[..., 1:], np.zeros_like(x[..., :1])], axis=-1)
+    link = -psi(-prev) * dphi(-x) - psi(prev) * dphi(x)
+    forward = -dpsi(-x) * phi(-nxt) - dpsi(x) * phi(nxt)
+    forward[..., -1] = 0.0  # x_T has no successor
+    return link + forward
+
+
+def progress(x: np.ndarray, threshold: float) -> np.ndarray:
+    """prog_a(x) = max{i : |x_i| > a} (1-based), 0 if none, over the last axis."""
+    index = np.arange(1, x.shape[-1] + 1)
+    return np.max(np.where(np.abs(x) > threshold, index, 0), axis=-1)
+
+
+def oracle_q(r: int, eps: float, sigma: float, p: float) -> float:
+    """The smallest admissible q of §5 for r channels (min{1, ·}); UsageError if ε is not ≪ σ."""
+    c = 92 * eps / r
+    budget = sigma**p / 2 ** (p - 1) - (r * c) ** p
+    if budget <= 0:
+        raise UsageError(f"ε = {eps:g} is too large for σ = {sigma:g}: need (92ε)^p < σ^p/2^(p−1)")
+    return min(1.0, (2 * r * c**p / budget) ** (1 / (p - 1)))
+
+
+@dataclass
+class ChannelInstance:
+    r: int
+    T: int
+    lam: float
+    scale: float  # (L/r)(λ/ℓ₁): ∇f_k(x) = scale·∇F̄_T(x/λ)
+    q: float
+    shared: bool
+    x0: Blocks
+    constants: dict[str, float]
+    draws: SampleBuffer | None
+    f_star: Any = None
+    x_star: Blocks | None = None
+    name: str = "channel-chain"
+
+    def value(self, x: Blocks) -> Any:
+        xp = array_namespace(x[0])
+        z = to_host(x[0]) / self.lam
+        v = self.scale * self.lam * np.sum(chain_value(z), axis=-1)
+        return asarray(v, xp)
+
+    def grad(self, x: Blocks) -> Blocks:
+        xp = array_namespace(x[0])
+        return (asarray(self.scale * chain_grad(to_host(x[0]) / self.lam), xp),)
+
+    def stochastic_grad(self, x: Blocks, batch: int = 1) -> Blocks:
+        """Batch mean of the probability-q oracle (independent ξ per channel, or one shared ξ
+        per seed for the control); one call per sample."""
+        xp = array_namespace(x[0])
+        X = to_host(x[0])
+        g = self.scale * chain_grad(X / self.lam)
+        if self.draws is None:
+            return (asarray(g, xp),)
+        u = self.draws.take(batch)  # (S, batch, r)
+        xi = (u < self.q).mean(axis=1) / self.q  # (S, r): mean of ξ/q over the batch
+        frontier = np.arange(1, self.T + 1) > progress(X / self.lam, 0.25)[..., None]
+        factor = np.where(frontier, xi[..., None], 1.0)
+        return (asarray(g * factor, xp),)
+
+    def nuclear_grad(self, x: Blocks) -> Any:
+        """‖∇F(X)‖_nuc = Σ_k ‖∇f_k(x_k)‖₂ (disjoint channel blocks)."""
+        xp = array_namespace(x[0])
+        g = to_host(self.grad(x)[0])
+        return asarray(np.sum(np.sqrt(np.sum(g * g, axis=-1)), axis=-1), xp)
+
+
+def channel_instance(
+    r: int,
+    eps: float,
+    streams: Streams,
+    xp: Any,
+    *,
+    p: float = 1.5,
+    L: float = 1.0,
+    delta: float = 1.0,
+    sigma: float = 1.0,
+    shared: bool = False,
+    q: float | None = None,
+) -> ChannelInstance:
+    """The r-channel instance for target ε; ``shared=True`` draws one ξ per seed for all channels
+    (the control), ``q`` overrides the oracle probability."""
+    if r < 1 or eps <= 0 or not 1 < p <= 2:
+        raise UsageError(f"need r ≥ 1, ε > 0 and p in (1, 2]; got r={r}, ε={eps}, p={p}")
+    lam = 4 * ELL1 * eps / L
+    T = math.floor(delta * L / (192 * ELL1 * eps**2))
+    if T < 2:
+        largest = math.sqrt(delta * L / (384 * ELL1))
+        raise UsageError(f"ε = {eps:g} gives a chain of length {T}: choose ε ≤ {largest:.3g}")
+    q_used = oracle_q(r, eps, sigma, p) if q is None else q
+
+    def uniforms(g: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+        u = g.random((*shape[:-1], 1)) if shared else g.random(shape)
+        return np.broadcast_to(u, shape).copy()
+
+    draws = SampleBuffer(streams.oracle, uniforms, (r,))
+    S = streams.n_seeds
+    return ChannelInstance(
+        r=r,
+        T=T,
+        lam=lam,
+        scale=(L / r) * lam / ELL1,
+        q=q_used,
+        shared=shared,
+        x0=(asarray(np.zeros((S, r, T)), xp),),
+        constants={
+            "L": L,
+            "Delta": delta,
+            "sigma": sigma,
+            "p": p,
+            "epsilon": eps,
+            "T": T,
+            "lambda": lam,
+            "q": q_used,
+            "rq": r * q_used,
+        },
+        draws=draws,
+    )
+
+
+def embed(x: np.ndarray, rows: int | None = None) -> np.ndarray:
+    """The m×n matrix of a compact (S, r, T) channel array: channel k in column k, rows
+    kT … (k+1)T − 1; ``rows`` pads m beyond rT."""
+    S, r, T = x.shape
+    m = rows or r * T
+    out = np.zeros((S, m, r))
+    for k in range(r):
+        out[:, k * T : (k + 1) * T, k] = x[:, k, :]
+    return out
+
+
+@dataclass(frozen=True)
+class ChannelSpectral:
+    """The spectral norm on block-structured channel matrices, on the compact (S, r, T) form.
+
+    The embedded matrix has columns with disjoint supports, so its singular values are the
+    channel norms ‖x_k‖₂: ‖X‖_op = max_k ‖x_k‖₂, ‖D‖_nuc = Σ_k ‖d_k‖₂ and the exact spectral LMO
+    −UVᵀ normalizes each channel: lmo(D)_k = −d_k/‖d_k‖₂ (0 for a zero channel). Checked against
+    the SVD of the embedded matrix in the tests.
+    """
+
+    name: str = "channel-spectral"
+
+    def norm(self, x: Any) -> Any:
+        xp = array_namespace(x)
+        return xp.max(xp.sqrt(xp.sum(x * x, axis=-1)), axis=-1)
+
+    def dual(self, d: Any) -> Any:
+        xp = array_namespace(d)
+        return xp.sum(xp.sqrt(xp.sum(d * d, axis=-1)), axis=-1)
+
+    def lmo(self, d: Any) -> Any:
+        xp = array_namespace(d)
+        size = xp.sqrt(xp.sum(d * d, axis=-1))[..., None]
+        return -xp.where(size > 0, d / xp.where(size > 0, size, 1.0), 0.0)
