@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ratecheck.problems.hard import ChannelSpectral, channel_instance
+from ratecheck.problems.hard import ELL1, ChannelSpectral, channel_instance
 from ratecheck.problems.noise import hill_tail_index, matrix_noise
 from ratecheck.seeding import Streams
-from ratecheck.solvers import uscg
+from ratecheck.solvers import momentum_gd, uscg
+from ratecheck.solvers.transported import scion_heavy_tail
 from ratecheck.theory import heavy_tail as th
 from ratecheck.theory.claim import Claim
 from ratecheck.verify.estimators import loglog_slope
@@ -173,5 +174,186 @@ register_experiment(
         ),
         3,
         6,
+    )
+)
+
+
+# --- scion-heavy-tail-complexity, lower-bound-eps ---------------------------------------------
+NOISE_LEVEL = {2.0: 10.0, 1.5: 2.0}  # σ per p: q ≪ 1 over the whole ε window
+
+
+def eps_sweep(
+    method_of,
+    p: float,
+    chains: list[int],
+    streams_of,
+    settings: Settings,
+    batch: int = 1,
+    q: float | None = None,
+):
+    """(calls (S, n), ε list, traces): oracle calls until ‖∇F‖_nuc ≤ ε on one channel."""
+    calls, traces, eps_list = [], [], []
+    for T in chains:
+        eps = th.eps_for_chain(T)
+        instance = channel_instance(
+            1, eps, streams_of(T), settings.xp, p=p, sigma=NOISE_LEVEL[p], q=q
+        )
+        budget = int(20 * instance.T / instance.q / batch) + 10
+        tr = run(
+            method_of(instance),
+            instance,
+            budget,
+            {"nuc": instance.nuclear_grad},
+            checkpoints=np.array([0]),
+            hit=("nuc", eps),
+            stop_when_hit=True,
+        )
+        calls.append(np.where(tr.hit_at >= 0, tr.hit_at * batch, np.nan).astype(float))
+        traces.append(tr)
+        eps_list.append(eps)
+    return np.stack(calls, axis=1), eps_list, traces
+
+
+def _scion(batch: int):
+    return lambda inst: scion_heavy_tail(ChannelSpectral(), 0.3 * inst.lam, 0.1, batch=batch)
+
+
+def _momentum_sgd(inst):
+    return momentum_gd(0.1 * ELL1 * inst.r / inst.constants["L"], 0.1, stochastic=True)
+
+
+def _exponent_point(label, predicted, eps_list, calls, tol):
+    inv = [1 / e for e in eps_list]
+    return Point.of(label, "exponent", predicted, loglog_slope(inv, calls), tol * predicted)
+
+
+def scion_heavy_tail_complexity(claim: Claim, settings: Settings, grid) -> Outcome:
+    chains = [int(t) for t in grid["chain"]]
+    predicted = dict(zip((1.5, 2.0), (float(v) for v in claim.predicted)))
+    points, control, rows, traces = [], [], [], []
+    for p in (2.0, 1.5):
+        calls, eps_list, trs = eps_sweep(
+            _scion(4),
+            p,
+            chains,
+            lambda T, p=p: Streams(claim.id, int(10 * p) + T, settings.seeds),
+            settings,
+            batch=4,
+        )
+        traces += trs
+        label = f"p = {p:g}/batched Scion B = 4"
+        points.append(
+            _exponent_point(
+                f"{label}: slope of log N vs log(1/ε)",
+                predicted[p],
+                eps_list,
+                calls,
+                claim.tolerance,
+            )
+        )
+        other = 1.5 if p == 2.0 else 2.0
+        control.append(
+            _exponent_point(
+                f"{label} judged against p = {other:g}'s exponent",
+                predicted[other],
+                eps_list,
+                calls,
+                claim.tolerance,
+            )
+        )
+        rows += point_rows(
+            claim.id, "claim", label, "1/epsilon", [1 / e for e in eps_list], calls, "oracle_calls"
+        )
+    status = status_of(traces)
+    return Outcome(
+        Judgement(points, status), Judgement(control, status), rows, {"reference_slopes": {}}
+    )
+
+
+def lower_bound_eps(claim: Claim, settings: Settings, grid) -> Outcome:
+    chains = [int(t) for t in grid["chain"]]
+    predicted = dict(zip((1.5, 2.0), (float(v) for v in claim.predicted)))
+    points, control, rows, traces = [], [], [], []
+    for p in (float(v) for v in grid["p"]):
+        for name, method_of in (("Scion", _scion(1)), ("momentum SGD", _momentum_sgd)):
+            calls, eps_list, trs = eps_sweep(
+                method_of,
+                p,
+                chains,
+                lambda T, p=p: Streams(claim.id, int(10 * p) + T, settings.seeds),
+                settings,
+            )
+            traces += trs
+            label = f"p = {p:g}/{name}"
+            points.append(
+                _exponent_point(
+                    f"{label}: slope of log N vs log(1/ε)",
+                    predicted[p],
+                    eps_list,
+                    calls,
+                    claim.tolerance,
+                )
+            )
+            rows += point_rows(
+                claim.id,
+                "claim",
+                label,
+                "1/epsilon",
+                [1 / e for e in eps_list],
+                calls,
+                "oracle_calls",
+            )
+    calls, eps_list, trs = eps_sweep(
+        _scion(1),
+        2.0,
+        chains,
+        lambda T: Streams(claim.id, 100 + T, settings.seeds),
+        settings,
+        q=1.0,
+    )
+    traces += trs
+    control.append(
+        _exponent_point(
+            "noiseless chain (q = 1)/Scion judged against p = 2",
+            predicted[2.0],
+            eps_list,
+            calls,
+            claim.tolerance,
+        )
+    )
+    rows += point_rows(
+        claim.id,
+        "control",
+        "noiseless/Scion",
+        "1/epsilon",
+        [1 / e for e in eps_list],
+        calls,
+        "oracle_calls",
+    )
+    status = status_of(traces)
+    return Outcome(Judgement(points, status), Judgement(control, status), rows)
+
+
+def _chain_grid() -> tuple[GridParam, ...]:
+    return (
+        GridParam(
+            "chain", (8, 32), (4, 8, 16, 32, 64), 2, "chain lengths T (ε = √(ΔL/(192·152·T)))"
+        ),
+    )
+
+
+register_experiment(
+    Experiment("scion-heavy-tail-complexity", scion_heavy_tail_complexity, _chain_grid(), 16, 24)
+)
+register_experiment(
+    Experiment(
+        "lower-bound-eps",
+        lower_bound_eps,
+        (
+            *_chain_grid(),
+            GridParam("p", (1.5,), (1.5, 2.0), 1.5, "moment order p ∈ {1.5, 2}"),
+        ),
+        16,
+        24,
     )
 )
