@@ -1,11 +1,16 @@
-"""The heavy-tail claims implemented so far, in quick mode."""
+"""The heavy-tail claims in quick mode."""
 
 import pytest
 
 import ratecheck
 from ratecheck.theory import heavy_tail as th
 
-IDS = ["heavy-tail-noise", "lower-bound-dimension"]
+IDS = [
+    "heavy-tail-noise",
+    "lower-bound-dimension",
+    "scion-heavy-tail-complexity",
+    "lower-bound-eps",
+]
 
 
 @pytest.fixture(scope="module")
