@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,8 @@ def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metri
             if role == "predicted":
                 ax.plot(steps, positive[0], "--", color=color, lw=1.2, label=f"predicted {method}")
                 continue
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: no data there
                 ax.plot(
                     steps,
                     np.nanmedian(positive, axis=0),

@@ -135,6 +135,11 @@ class ChannelInstance:
         factor = np.where(frontier, xi[..., None], 1.0)
         return (asarray(g * factor, xp),)
 
+    def chain_progress(self, x: Blocks) -> Any:
+        """Mean over channels of prog_{1/4}(x_k/λ): how many links have been discovered."""
+        xp = array_namespace(x[0])
+        return asarray(np.mean(progress(to_host(x[0]) / self.lam, 0.25), axis=-1), xp)
+
     def nuclear_grad(self, x: Blocks) -> Any:
         """‖∇F(X)‖_nuc = Σ_k ‖∇f_k(x_k)‖₂ (disjoint channel blocks)."""
         xp = array_namespace(x[0])

@@ -20,6 +20,7 @@ from ratecheck.verify.experiments.base import (
     point_rows,
     register_experiment,
     status_of,
+    trace_rows,
 )
 from ratecheck.verify.runner import run
 from ratecheck.verify.verdict import Judgement, Point
@@ -121,6 +122,26 @@ def channel_hitting_calls(
     return calls, instance, tr
 
 
+def chain_progress_rows(claim_id: str, r: int, eps: float, p: float, settings: Settings):
+    """Rows of the mean chain progress over time for one r (the figure of discovered links)."""
+    instance = channel_instance(
+        r, eps, Streams(claim_id, 5000 + r, settings.seeds), settings.xp, p=p
+    )
+    method = uscg(ChannelSpectral(), 0.3 * instance.lam, 0.1)
+    steps = int(2 * instance.T / instance.q)
+    tr = run(method, instance, steps, {"progress": instance.chain_progress}, checkpoints="all")
+    return trace_rows(
+        claim_id,
+        "claim",
+        f"chain progress, r = {r}",
+        "r",
+        r,
+        tr.steps,
+        tr.metrics["progress"],
+        "links_discovered",
+    )
+
+
 def lower_bound_dimension(claim: Claim, settings: Settings, grid) -> Outcome:
     rs = [int(r) for r in grid["r"]]
     eps, p = float(grid["epsilon"][0]), 1.5
@@ -160,6 +181,7 @@ def lower_bound_dimension(claim: Claim, settings: Settings, grid) -> Outcome:
     notes.append(
         f"control's predicted slope (q of one channel): {th.dimension_exponent(shared=True)}"
     )
+    rows += chain_progress_rows(claim.id, rs[0], eps, p, settings)
     status = status_of(traces)
     return Outcome(Judgement(points, status, notes), Judgement(control, status), rows)
 
