@@ -122,17 +122,22 @@ def noisy_matrix(
     noise: str = "skewed",
     target_scale: float = 2.0,
     sigma_hessian: float = 0.0,
+    sampler: Any = None,
     dtype: Any = None,
 ) -> NoisyMatrixProblem:
     """S instances (targets T ~ N(0, target_scale²) entrywise, from the ``problem`` stream),
     started at X₀ = 0, with gradient noise of level σ drawn from the ``oracle`` stream and
-    Hessian-vector noise of level σ_H from the ``hessian`` stream."""
+    Hessian-vector noise of level σ_H from the ``hessian`` stream. ``sampler(rng, shape)``
+    replaces the unit-scale noise kind (e.g. heavy-tailed noise from problems/noise.py; σ then
+    multiplies its samples as usual)."""
     if sigma < 0 or lam < 0 or sigma_hessian < 0 or m < 1 or n < 1:
         raise UsageError(
             f"need m, n ≥ 1 and σ, σ_H, λ ≥ 0; got m={m}, n={n}, σ={sigma}, σ_H={sigma_hessian},"
             f" λ={lam}"
         )
     grad_noise, hess_noise = noise_buffers(streams, noise, sigma_hessian, (m, n))
+    if sampler is not None:
+        grad_noise = SampleBuffer(streams.oracle, sampler, (m, n))
     S = streams.n_seeds
     target = draw(streams.problem, lambda r: target_scale * r.standard_normal((m, n)))
     ell = 1.0 + lam

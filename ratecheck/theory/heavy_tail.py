@@ -166,3 +166,54 @@ register(
         provenance=(Provenance("the lower bound", "paper", "abstract; Arjevani et al."), CHAIN),
     )
 )
+
+
+# --- transported vs batched Scion as rates in the horizon K [derived] -------------------------
+K_sym = sp.Symbol("K", positive=True)
+
+
+def rate_in_K(complexity_exponent: sp.Expr) -> sp.Expr:
+    """N ∝ ε^{−e} ⇔ after K calls the stationarity decays like K^{−1/e}."""
+    return -1 / complexity_exponent
+
+
+def schedule_in_K(transported: bool) -> tuple[sp.Expr, sp.Expr]:
+    """(1 − β, η/η₀) as powers of K from §5: 1 − β ∝ ε^{p/(p−1)}; batched η ∝ ε(1 − β),
+    transported η ∝ (1 − β)√ε; with ε ∝ K^{−1/e} for the method's own exponent e."""
+    e = transported_exponent if transported else batched_exponent
+    eps_K = K_sym ** (-1 / e)
+    one_minus_beta = eps_K ** (p_sym / (p_sym - 1))
+    eta = one_minus_beta * (sp.sqrt(eps_K) if transported else eps_K)
+    return sp.simplify(one_minus_beta), sp.simplify(eta)
+
+
+register(
+    Claim(
+        id="transported-scion-complexity",
+        kind="exponent",
+        family="heavy-tail",
+        source=SEED004 + ": transported Scion O(min{m,n}·ε^{−(5p−3)/(2p−2)}) with a Lipschitz "
+        "Hessian; transport = implicit gradient transport (NIGT) [derived]",
+        statement="with a Lipschitz Hessian, transported Scion reaches the ε^{−(5p−3)/(2p−2)} "
+        "complexity — after K calls the run-averaged ‖∇f‖_nuc decays like K^{−(2p−2)/(5p−3)} — "
+        "strictly faster than batched Scion's K^{−(p−1)/(3p−2)} on the same problem",
+        prediction=lambda: sp.Matrix(
+            [rate_in_K(transported_exponent).subs(p_sym, v) for v in (sp.Rational(3, 2), 2)]
+        ),
+        prediction_text="−1/((5p−3)/(2p−2)): −2/9 at p = 3/2, −2/7 at p = 2 (batched: −1/5, −1/4)",
+        tolerance=0.01,
+        experiment="the nonconvex cos matrix problem (Hessian-Lipschitz M = λ = 2), 8×8, spiky "
+        "symmetric-Pareto noise with p-th moment 1 and tail index p + 1/2; spectral LMO; "
+        "schedules of §5 written in K (batched 1 − β ∝ K^{−p/(3p−2)}, η ∝ K^{−(2p−1)/(3p−2)}; "
+        "transported 1 − β ∝ K^{−2p/(5p−3)}, η ∝ K^{−(3p−1)/(5p−3)}) [derived]; slopes of "
+        "log (1/K)Σ‖∇f(θ_k)‖_nuc vs log K; the two methods' CIs must not overlap",
+        control="transport switched off on the transported schedule (its bound's drift "
+        "Lη/(1 − β) decays only like K^{−(p−1)/(5p−3)}), judged against the transported rate",
+        provenance=(
+            Provenance("the transported rate", "paper", "abstract"),
+            Provenance("transport = IGT/NIGT extrapolation", "derived", "§2"),
+            Provenance("schedules and the K-form of the rates", "derived", "§5"),
+            Provenance("the paper's schedule constants and heuristics", "unknown"),
+        ),
+    )
+)
