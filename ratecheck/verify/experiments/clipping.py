@@ -33,6 +33,7 @@ from ratecheck.verify.experiments.base import (
     status_of,
     trace_rows,
 )
+from ratecheck.verify.experiments.lmo import averaged_dual_gradient
 from ratecheck.verify.runner import run
 from ratecheck.verify.verdict import Judgement, Point
 
@@ -473,17 +474,6 @@ register_experiment(
 
 
 # --- ggnc-stochastic-rate --------------------------------------------------------------------
-def averaged_dual_gradient(problem: Any, method: Any, norm: Any, steps: int):
-    tr = run(
-        method,
-        problem,
-        steps,
-        {"grad_dual": lambda x: norm.dual(problem.grad(x)[0])},
-        checkpoints="all",
-    )
-    return np.mean(tr.metrics["grad_dual"][:, :steps], axis=1), tr
-
-
 def ggnc_stochastic_rate(claim: Claim, settings: Settings, grid) -> Outcome:
     ns = [round(v) for v in grid["n"]]
     window = f"n ∈ [{ns[0]}, {ns[-1]}]"
@@ -511,7 +501,7 @@ def ggnc_stochastic_rate(claim: Claim, settings: Settings, grid) -> Outcome:
                     alpha,
                     stochastic=True,
                 )
-                avg, tr = averaged_dual_gradient(problem, method, norm, n)
+                avg, tr = averaged_dual_gradient(method, problem, n, norm)
                 per_n.append(avg)
                 traces.append(tr)
             averages[name] = np.stack(per_n, axis=1)
