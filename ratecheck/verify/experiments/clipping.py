@@ -593,7 +593,7 @@ def s3cg_gap(claim: Claim, settings: Settings, grid) -> Outcome:
     steps = int(grid["steps"][0])
     ns = [round(v) for v in grid["n"]]
     tol = 0.1 if settings.quick else claim.tolerance
-    _, exponent = (float(v) for v in claim.predicted)
+    ball_limit, exponent = (float(v) for v in claim.predicted)
     points, control, rows, traces, notes = [], [], [], [], []
     n_axis = np.arange(1, steps + 1)
     for b, ball in enumerate(S3CG_BALLS):
@@ -617,14 +617,14 @@ def s3cg_gap(claim: Claim, settings: Settings, grid) -> Outcome:
                 Point(
                     f"{label}: max_k ‖x_k‖/β (every step)",
                     "upper",
-                    1.0,
+                    ball_limit,
                     float(np.max(tr.metrics["norm"]) / BALL_RADIUS),
                     1e-12,
                 ),
                 Point(
                     f"{label}: max over n of min_k≤n FW gap / Thm 4.7 bound",
                     "upper",
-                    1.0,
+                    ball_limit,
                     float(np.max(best / bound)),
                     0.0,
                 ),
@@ -643,7 +643,7 @@ def s3cg_gap(claim: Claim, settings: Settings, grid) -> Outcome:
             Point(
                 f"{ball} ball, unconstrained update: max_k ‖x_k‖/β",
                 "upper",
-                1.0,
+                ball_limit,
                 float(np.max(tr.metrics["norm"]) / BALL_RADIUS),
                 1e-12,
             )
@@ -671,7 +671,7 @@ def s3cg_gap(claim: Claim, settings: Settings, grid) -> Outcome:
                     Point(
                         f"{ball} ball, stochastic S3CG v{variant}, n = {n}: max ‖x‖/β",
                         "upper",
-                        1.0,
+                        ball_limit,
                         float(np.max(tr.metrics["norm"]) / BALL_RADIUS),
                         1e-12,
                     )

@@ -8,6 +8,7 @@ import numpy as np
 import sympy as sp
 
 from ratecheck.backend import to_host
+from ratecheck.errors import UsageError
 from ratecheck.problems import noisy_matrix
 from ratecheck.problems.hard import ELL1, ChannelSpectral, channel_instance
 from ratecheck.problems.noise import hill_tail_index, matrix_noise
@@ -43,6 +44,8 @@ def nuclear_norms(samples: np.ndarray) -> np.ndarray:
 
 def heavy_tail_noise(claim: Claim, settings: Settings, grid) -> Outcome:
     n, k = int(grid["samples"][0]), int(grid["hill_k"][0])
+    if not 4 * k < n:
+        raise UsageError(f"hill_k={k} needs samples > 4·hill_k, got samples={n}")
     points, control, notes = [], [], []
     for j, p in enumerate(float(v) for v in grid["p"]):
         a, sigma = p + 0.5, 1.0
@@ -212,6 +215,15 @@ register_experiment(
 NOISE_LEVEL = {2.0: 10.0, 1.5: 2.0}  # σ per p: q ≪ 1 over the whole ε window
 
 
+def _checked_p(grid) -> list[float]:
+    """The p values of the grid; only those with a prediction and a noise level are valid."""
+    ps = [float(v) for v in grid["p"]]
+    bad = [p for p in ps if p not in NOISE_LEVEL]
+    if bad:
+        raise UsageError(f"p={bad[0]:g} has no prepared instance; valid: 1.5, 2")
+    return ps
+
+
 def eps_sweep(
     method_of,
     p: float,
@@ -304,7 +316,7 @@ def lower_bound_eps(claim: Claim, settings: Settings, grid) -> Outcome:
     chains = [int(t) for t in grid["chain"]]
     predicted = dict(zip((1.5, 2.0), (float(v) for v in claim.predicted)))
     points, control, rows, traces = [], [], [], []
-    for p in (float(v) for v in grid["p"]):
+    for p in _checked_p(grid):
         for name, method_of in (("Scion", _scion(1)), ("momentum SGD", _momentum_sgd)):
             calls, eps_list, trs = eps_sweep(
                 method_of,
@@ -407,7 +419,7 @@ def transported_scion_complexity(claim: Claim, settings: Settings, grid) -> Outc
     predicted = dict(zip((1.5, 2.0), (float(v) for v in claim.predicted)))
     norm = nm.Spectral()
     points, control, rows, traces, notes = [], [], [], [], []
-    for p in (float(v) for v in grid["p"]):
+    for p in _checked_p(grid):
         probe = _rate_problem(p, Streams(claim.id, 0, 1), settings)
         delta = float(np.max(to_host(probe.value(probe.x0))))
         theta, rho_bar = 1 / math.sqrt(min(MATRIX)), math.sqrt(min(MATRIX))
