@@ -62,6 +62,10 @@ def test_plot_from_stored_results(tmp_path, capsys):
         (["verify"], "ratecheck list"),
         (["plot", "/nonexistent/folder"], "not a results folder"),
         (["frobnicate"], "invalid choice"),
+        (["verify", "lower-bound-eps", "--grid", "p=3"], "valid: 1.5, 2"),
+        (["verify", "schattor-rate", "--grid", "p=1"], "p=1 is impossible"),
+        (["verify", "lower-bound-dimension", "--grid", "epsilon=0.5"], "choose ε ≤"),
+        (["verify", "heavy-tail-noise", "--grid", "hill_k=60000"], "needs samples"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):
