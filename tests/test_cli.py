@@ -65,7 +65,7 @@ def test_plot_from_stored_results(tmp_path, capsys):
         (["verify", "lower-bound-eps", "--grid", "p=3"], "valid: 1.5, 2"),
         (["verify", "schattor-rate", "--grid", "p=1"], "p=1 is impossible"),
         (["verify", "lower-bound-dimension", "--grid", "epsilon=0.5"], "choose ε ≤"),
-        (["verify", "heavy-tail-noise", "--grid", "hill_k=60000"], "needs samples"),
+        (["verify", "heavy-tail-noise", "--grid", "hill_k=200000"], "needs samples"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):
