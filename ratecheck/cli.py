@@ -1,4 +1,4 @@
-"""The ``ratecheck`` command: list, verify, plot.
+"""The ``ratecheck`` command: list, verify, plot, report, bench.
 
 Exit status: 0 when every verdict is as expected (claims pass, controls fail), 1 otherwise,
 2 for bad input (a one-line message naming the problem and the valid choices), 130 when
@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_plot.add_argument("--claim", action="append", metavar="ID", help="only these claims")
     p_plot.add_argument("--pdf", action="store_true", help="also write PDF")
     p_plot.add_argument("--to", metavar="DIR", help="figure folder (default DIR/figures)")
+
+    p_report = sub.add_parser(
+        "report", help="report.html (self-contained) and report.md from a results folder"
+    )
+    p_report.add_argument("folder", metavar="DIR", help="a folder written by verify --out")
     return parser
 
 
@@ -276,6 +281,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from ratecheck.figures.report import write_report
+
+    for path in write_report(args.folder):
+        print(path)
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from ratecheck.backend import namespace
     from ratecheck.bench import run_lmo_benchmark
@@ -325,7 +338,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        commands = {"list": cmd_list, "verify": cmd_verify, "plot": cmd_plot, "bench": cmd_bench}
+        commands = {
+            "list": cmd_list,
+            "verify": cmd_verify,
+            "plot": cmd_plot,
+            "report": cmd_report,
+            "bench": cmd_bench,
+        }
         return commands[args.command](args)
     except UsageError as exc:
         print(f"ratecheck: error: {exc}", file=sys.stderr)

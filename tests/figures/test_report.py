@@ -1,0 +1,73 @@
+"""ratecheck report: one self-contained HTML file and a Markdown summary from stored results."""
+
+import base64
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from ratecheck.cli import main
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("results")
+    assert main(["verify", "hb-not-global", "lmo-identities", "--quick", "--out", str(folder)]) == 0
+    for fig in (folder / "figures").glob("*.png"):
+        fig.unlink()  # the report redraws missing figures from the stored rows
+    assert main(["report", str(folder)]) == 0
+    return folder
+
+
+def test_html_is_self_contained_with_table_and_figures(report):
+    text = (report / "report.html").read_text()
+    assert '<table class="verdicts">' in text and "hb-not-global" in text
+    sources = re.findall(r"<img alt='[^']*' src='([^']*)'>", text)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    for s in sources:
+        assert base64.b64decode(s.split(",", 1)[1])[:8] == PNG
+    assert "src='figures/" not in text and 'href="http' not in text
+
+
+def test_markdown_has_the_verdict_table_and_provenance(report):
+    text = (report / "report.md").read_text()
+    assert "| claim | kind | predicted | measured |" in text
+    assert "## lmo-identities" in text and "[derived" in text
+    for link in re.findall(r"!\[[^\]]*\]\(([^)]*)\)", text):
+        assert (report / link).is_file()
+
+
+def test_report_of_a_non_results_folder_is_a_one_line_error(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a results folder" in err
+
+
+def test_html_renders_in_headless_chromium(report, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed here")
+    probe = tmp_path / "probe.html"
+    marker = (
+        "<script>window.addEventListener('load',()=>{document.body.setAttribute('data-images',"
+        "[...document.images].every(i=>i.complete&&i.naturalWidth>0));});</script>"
+    )
+    probe.write_text((report / "report.html").read_text().replace("</body>", marker + "</body>"))
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert 'data-images="true"' in dom and "<table" in dom
