@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_verify.add_argument("--out", metavar="DIR", help="write rows.csv, verdicts.json and figures")
     p_verify.add_argument("--json", metavar="FILE", help="write the verdict records as JSON")
     p_verify.add_argument("--pdf", action="store_true", help="also write PDF figures (with --out)")
+    p_verify.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute every claim (default: reuse finished results from $RATECHECK_CACHE or "
+        "~/.cache/ratecheck)",
+    )
 
     p_bench = sub.add_parser("bench", help="performance suite: ratios measured in one run")
     p_bench.add_argument("--quick", action="store_true", help="small sizes (seconds)")
@@ -182,6 +188,7 @@ def _verdict_row(v) -> tuple[str, ...]:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from ratecheck.verify.api import resolve, verify
+    from ratecheck.verify.cache import TaskCache
 
     if args.all and args.ids:
         raise UsageError("give claim ids or --all, not both")
@@ -218,6 +225,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             grid=grid,
             out=args.out,
             on_verdict=report,
+            cache=None if args.no_cache else TaskCache(),
         )
     except KeyboardInterrupt:
         print(

@@ -1,5 +1,8 @@
 """Shared fixtures: ``xp`` runs a test on every available backend (CuPy skipped without a GPU)."""
 
+import os
+import tempfile
+
 import pytest
 
 from ratecheck.backend import BACKENDS, available_backends, namespace
@@ -19,3 +22,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip_gpu)
+
+
+def pytest_configure(config):
+    """The CLI caches finished results by default: tests get their own cache folder."""
+    os.environ["RATECHECK_CACHE"] = tempfile.mkdtemp(prefix="ratecheck-test-cache-")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(monkeypatch, tmp_path_factory):
+    """Each test starts with an empty result cache (no test sees another's entries)."""
+    monkeypatch.setenv("RATECHECK_CACHE", str(tmp_path_factory.mktemp("cache")))

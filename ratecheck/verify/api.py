@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from ratecheck.backend import namespace
 from ratecheck.errors import UsageError
 from ratecheck.theory import all_claims, get_claim
+from ratecheck.verify.cache import TaskCache, task_key
 from ratecheck.verify.experiments import Settings, get_experiment
 from ratecheck.verify.store import ResultStore
 from ratecheck.verify.verdict import Verdict
@@ -34,11 +35,14 @@ def verify(
     grid: dict[str, tuple[float, ...]] | None = None,
     out: str | None = None,
     on_verdict: Callable[[Verdict], None] | None = None,
+    cache: TaskCache | None = None,
 ) -> list[Verdict]:
     """Verify claims; return one Verdict each (claim passed? control failed?).
 
     ``grid`` overrides a grid parameter (e.g. {"kappa": (10, 100)}) for every claim that has
     it. ``out`` writes rows.csv and verdicts.json after each claim (figures: ratecheck plot).
+    ``cache`` (a TaskCache) reuses finished outcomes with the same content key and stores new
+    ones once they finish.
     """
     claim_ids = resolve(ids)
     if seeds is not None and seeds < 1:
@@ -61,7 +65,12 @@ def verify(
         settings = Settings(quick=quick, seeds=n_seeds, xp=xp, backend=backend, overrides=own)
         values = experiment.values(settings)
         start = time.perf_counter()
-        outcome = experiment.run(claim, settings, values)
+        key = task_key(claim_id, values, n_seeds, quick, backend) if cache else None
+        outcome = cache.load(key) if cache else None
+        if outcome is None:
+            outcome = experiment.run(claim, settings, values)
+            if cache:
+                cache.store(key, outcome)
         outcome.result.kind = outcome.control.kind = claim.kind
         verdict = Verdict(
             claim,

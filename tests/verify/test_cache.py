@@ -1,0 +1,101 @@
+"""The result cache: order-independent keys, exact round trips, no partial or corrupt entries."""
+
+import pytest
+
+import ratecheck
+from ratecheck.verify import experiments
+from ratecheck.verify.cache import TaskCache, decode, encode, task_key
+from ratecheck.verify.experiments.base import Experiment
+
+CLAIM = "hb-polyak-transient"
+
+
+def test_key_ignores_order_and_tracks_every_input():
+    base = task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, True, "numpy")
+    assert base == task_key(CLAIM, {"t": (1.0,), "kappa": (100.0, 10.0)}, 4, True, "numpy")
+    others = [
+        task_key(CLAIM, {"kappa": (10.0,), "t": (1.0,)}, 4, True, "numpy"),
+        task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 5, True, "numpy"),
+        task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, False, "numpy"),
+        task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, True, "cupy"),
+        task_key("hb-acceleration", {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, True, "numpy"),
+    ]
+    assert base not in others and len(set(others)) == len(others)
+
+
+def _count_runs(monkeypatch):
+    """Wrap the claim's experiment so that the test sees how often it really runs."""
+    original = experiments.get_experiment(CLAIM)
+    calls = []
+
+    def counted(claim, settings, grid):
+        calls.append(1)
+        return original.run(claim, settings, grid)
+
+    monkeypatch.setitem(
+        experiments.base._EXPERIMENTS,
+        CLAIM,
+        Experiment(CLAIM, counted, original.grid, original.seeds_quick, original.seeds_full),
+    )
+    return calls
+
+
+def test_second_run_is_served_from_the_cache_with_identical_verdicts(tmp_path, monkeypatch):
+    calls = _count_runs(monkeypatch)
+    cache = TaskCache(tmp_path)
+    (a,) = ratecheck.verify([CLAIM], quick=True, cache=cache)
+    (b,) = ratecheck.verify([CLAIM], quick=True, cache=cache)
+    assert len(calls) == 1
+    ra, rb = a.record(), b.record()
+    ra.pop("wall_s"), rb.pop("wall_s")
+    assert ra == rb
+
+
+def test_a_crashed_or_interrupted_task_is_never_cached(tmp_path, monkeypatch):
+    original = experiments.get_experiment(CLAIM)
+    for error in (RuntimeError("boom"), KeyboardInterrupt()):
+
+        def broken(claim, settings, grid, error=error):
+            raise error
+
+        monkeypatch.setitem(
+            experiments.base._EXPERIMENTS, CLAIM, Experiment(CLAIM, broken, original.grid)
+        )
+        with pytest.raises(type(error)):
+            ratecheck.verify([CLAIM], quick=True, cache=TaskCache(tmp_path))
+        assert not list(tmp_path.rglob("*.json"))
+
+
+def test_a_corrupt_entry_is_discarded_and_recomputed(tmp_path, monkeypatch):
+    calls = _count_runs(monkeypatch)
+    cache = TaskCache(tmp_path)
+    ratecheck.verify([CLAIM], quick=True, cache=cache)
+    (entry,) = list(tmp_path.rglob("*.json"))
+    entry.write_text(entry.read_text()[:-40])  # truncated
+    (v,) = ratecheck.verify([CLAIM], quick=True, cache=cache)
+    assert len(calls) == 2 and v.expected
+    decode(entry.read_text())  # rewritten and valid again
+
+
+def test_outcome_round_trip_is_exact():
+    claim = ratecheck.get_claim(CLAIM)
+    exp = experiments.get_experiment(CLAIM)
+    from ratecheck.backend import namespace
+    from ratecheck.verify.experiments import Settings
+
+    settings = Settings(True, 2, namespace("numpy"), "numpy")
+    outcome = exp.run(claim, settings, exp.values(settings))
+    again = decode(encode(outcome))
+    assert again.result.points == outcome.result.points
+    assert again.control.points == outcome.control.points
+    assert again.rows == outcome.rows
+
+
+def test_cli_no_cache_recomputes(tmp_path, monkeypatch, capsys):
+    from ratecheck.cli import main
+
+    calls = _count_runs(monkeypatch)
+    monkeypatch.setenv("RATECHECK_CACHE", str(tmp_path))
+    for argv in ([CLAIM, "--quick"], [CLAIM, "--quick"], [CLAIM, "--quick", "--no-cache"]):
+        assert main(["verify", *argv]) == 0
+    assert len(calls) == 2
