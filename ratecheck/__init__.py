@@ -2,7 +2,17 @@
 
 __version__ = "0.1.0"
 
-from ratecheck.theory import Claim, all_claims, get_claim
+from ratecheck.theory import Claim, Provenance, all_claims, get_claim
+from ratecheck.user import define_claim
 from ratecheck.verify import Verdict, verify
 
-__all__ = ["Claim", "Verdict", "__version__", "all_claims", "get_claim", "verify"]
+__all__ = [
+    "Claim",
+    "Provenance",
+    "Verdict",
+    "__version__",
+    "all_claims",
+    "define_claim",
+    "get_claim",
+    "verify",
+]

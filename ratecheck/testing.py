@@ -1,14 +1,20 @@
 """Assert claims in your own test suite (also loaded as a pytest plugin).
 
-    from ratecheck.testing import assert_claim
+    from ratecheck.testing import assert_claim, check
 
     def test_heavy_ball_accelerates():
         assert_claim("hb-acceleration", quick=True)
 
-or, with the fixture this plugin provides::
+    def test_my_claim():                       # a Claim object of your own (ratecheck.user)
+        assert check(my_claim, quick=True).expected
+
+or, with the fixtures this plugin provides::
 
     def test_rate(ratecheck_claim):
         ratecheck_claim("hb-quadratic-rate", grid={"kappa": (10, 100)})
+
+    def test_mine(ratecheck_check):
+        assert ratecheck_check(my_claim, quick=True).expected
 """
 
 from __future__ import annotations
@@ -32,6 +38,22 @@ def assert_claim(claim_id: str, quick: bool = True, **options: Any):
             f"{h.predicted:.6g}), so the check cannot fail and the claim was not checked"
         )
     return verdict
+
+
+def check(claim: Any, quick: bool = True, **options: Any):
+    """Verify one claim — an id or a registered ``Claim`` — and return its Verdict
+    (``.expected``: the claim passed and its control failed; ``.finding`` otherwise)."""
+    from ratecheck.verify.api import verify
+
+    claim_id = claim if isinstance(claim, str) else claim.id
+    (verdict,) = verify([claim_id], quick=quick, **options)
+    return verdict
+
+
+@pytest.fixture
+def ratecheck_check():
+    """The :func:`check` function, as a fixture."""
+    return check
 
 
 @pytest.fixture
