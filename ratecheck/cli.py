@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import sys
+import time
 from collections.abc import Sequence
 
 from ratecheck.errors import UsageError
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="recompute every claim (default: reuse finished results from $RATECHECK_CACHE or "
         "~/.cache/ratecheck)",
+    )
+    p_verify.add_argument(
+        "--quiet", action="store_true", help="no progress line (it is shown only on a terminal)"
     )
 
     p_bench = sub.add_parser("bench", help="performance suite: ratios measured in one run")
@@ -186,6 +190,37 @@ def _verdict_row(v) -> tuple[str, ...]:
     )
 
 
+def _clock(seconds: float) -> str:
+    minutes, sec = divmod(round(seconds), 60)
+    return f"{minutes:02d}:{sec:02d}"
+
+
+class Progress:
+    """A one-line progress display on stderr: claims done / total, elapsed time, ETA (from the
+    mean time per finished claim). Silent unless ``enabled`` (a terminal, no --quiet)."""
+
+    def __init__(self, total: int, enabled: bool, stream=None) -> None:
+        self.total, self.enabled = total, enabled
+        self.stream = stream or sys.stderr
+        self.start = time.perf_counter()
+
+    def line(self, done: int, now: float | None = None) -> str:
+        elapsed = (now if now is not None else time.perf_counter()) - self.start
+        eta = elapsed / done * (self.total - done) if done else float("nan")
+        eta_text = _clock(eta) if math.isfinite(eta) else "--:--"
+        return f"ratecheck: {done}/{self.total} claims, {_clock(elapsed)} elapsed, ETA {eta_text}"
+
+    def update(self, done: int) -> None:
+        if self.enabled and done < self.total:
+            self.stream.write("\r" + self.line(done))
+            self.stream.flush()
+
+    def clear(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from ratecheck.verify.api import resolve, verify
     from ratecheck.verify.cache import TaskCache
@@ -211,10 +246,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     widths = (max(map(len, ids)), 14, 10, 16, 36, 6, 8, 22, 8, 6)
     verdicts = []
 
+    progress = Progress(len(ids), enabled=not args.quiet and sys.stderr.isatty())
+
     def report(v) -> None:
         verdicts.append(v)
+        progress.clear()
         lines = _table(header, [_verdict_row(v)], widths).splitlines()
         print("\n".join(lines if len(verdicts) == 1 else lines[-1:]), flush=True)
+        progress.update(len(verdicts))
 
     try:
         verify(

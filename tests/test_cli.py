@@ -113,3 +113,20 @@ def test_unexpected_verdict_exits_1(monkeypatch, capsys):
     monkeypatch.setattr(api, "verify", fake_verify)
     assert main(["verify", "hb-acceleration", "--quick"]) == 1
     assert "0 of 1 claims as expected" in capsys.readouterr().out
+
+
+def test_progress_line_and_its_silence(capsys):
+    import io
+
+    from ratecheck.cli import Progress
+
+    p = Progress(4, enabled=True, stream=io.StringIO())
+    assert p.line(0, now=p.start + 5) == "ratecheck: 0/4 claims, 00:05 elapsed, ETA --:--"
+    assert p.line(1, now=p.start + 30) == "ratecheck: 1/4 claims, 00:30 elapsed, ETA 01:30"
+    p.update(1)
+    assert p.stream.getvalue().startswith("\rratecheck: 1/4 claims")
+    quiet = Progress(4, enabled=False, stream=io.StringIO())
+    quiet.update(1), quiet.clear()
+    assert quiet.stream.getvalue() == ""
+    assert main(["verify", "hb-not-global", "--quick"]) == 0  # stderr is not a terminal here
+    assert "claims," not in capsys.readouterr().err
