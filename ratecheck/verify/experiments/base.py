@@ -48,6 +48,14 @@ class GridParam:
         return tuple(values)
 
 
+def horizon_param(
+    quick: tuple[float, ...] = (3162, 10_000, 31_623), description: str = "horizon K (iterations)"
+) -> GridParam:
+    """The horizon grid of the rate-in-K experiments: full mode K ∈ [10^3.5, 10⁵] (7 points),
+    where the K^{−1/4}-type rates of the LMO methods are asymptotic (lmo-momentum-rate)."""
+    return GridParam("K", quick, tuple(np.round(np.logspace(3.5, 5, 7))), 10, description)
+
+
 @dataclass
 class Settings:
     quick: bool

@@ -34,6 +34,7 @@ from ratecheck.verify.experiments.base import (
     GridParam,
     Outcome,
     Settings,
+    horizon_param,
     point_rows,
     register_experiment,
     status_of,
@@ -174,13 +175,7 @@ def hcm_rate_comparison(
 
 def _rate_grid() -> tuple[GridParam, ...]:
     return (
-        GridParam(
-            "K",
-            (1000, 3162, 10_000),
-            tuple(np.round(np.logspace(3.5, 5, 7))),
-            10,
-            "horizon K (iterations)",
-        ),
+        horizon_param((1000, 3162, 10_000)),
         GridParam("geometry", (0, 1, 2), (0, 1, 2), 0, "0 = l2, 1 = linf, 2 = spectral"),
     )
 

@@ -25,6 +25,7 @@ from ratecheck.verify.experiments.base import (
     GridParam,
     Outcome,
     Settings,
+    horizon_param,
     point_rows,
     register_experiment,
     status_of,
@@ -512,13 +513,7 @@ register_experiment(
         "transported-scion-complexity",
         transported_scion_complexity,
         (
-            GridParam(
-                "K",
-                (3162, 10_000, 31_623),
-                tuple(np.round(np.logspace(3.5, 5, 7))),
-                10,
-                "horizon K (oracle calls, B = 1)",
-            ),
+            horizon_param(description="horizon K (oracle calls, B = 1)"),
             GridParam("p", (2.0,), (1.5, 2.0), 1.5, "moment order p ∈ {1.5, 2}"),
         ),
         4,

@@ -24,6 +24,7 @@ from ratecheck.verify.experiments.base import (
     GridParam,
     Outcome,
     Settings,
+    horizon_param,
     point_rows,
     register_experiment,
     status_of,
@@ -427,13 +428,7 @@ register_experiment(
         "lmo-momentum-rate",
         lmo_momentum_rate,
         (
-            GridParam(
-                "K",
-                (3162, 10_000, 31_623),
-                tuple(np.round(np.logspace(3.5, 5, 7))),
-                10,
-                "horizon K (iterations)",
-            ),
+            horizon_param(),
             GridParam("geometry", (0, 1, 2), (0, 1, 2), 0, "0 = l2, 1 = linf, 2 = spectral"),
         ),
         seeds_quick=4,

@@ -24,6 +24,7 @@ from ratecheck.verify.experiments.base import (
     GridParam,
     Outcome,
     Settings,
+    horizon_param,
     point_rows,
     register_experiment,
     status_of,
@@ -232,13 +233,7 @@ register_experiment(
         "schattor-rate",
         schattor_rate,
         (
-            GridParam(
-                "K",
-                (3162, 10_000, 31_623),
-                tuple(np.round(np.logspace(3.5, 5, 7))),
-                10,
-                "horizon K (iterations)",
-            ),
+            horizon_param(),
             GridParam("p", (2.0, 4.0, math.inf), (2.0, 4.0, math.inf), 2.0, "Schatten p ≥ 2", True),
         ),
         4,
