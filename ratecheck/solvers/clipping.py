@@ -62,8 +62,10 @@ def ggnc(
 
     def step(x, state, oracle):
         k, d = momentum(x, state, oracle)
-        scale = at(gamma, k) * _minimum(norm.dual(d), at(rho, k))
-        x_next = tuple(x_i + per_seed(scale, x_i) * v_i for x_i, v_i in zip(x, norm.lmo(d)))
+        v = norm.lmo(d)
+        dual = -inner_blocks(norm, d, v)  # ‖d‖_* = −⟨d, lmo(d)⟩: one LMO (one SVD) per step
+        scale = at(gamma, k) * _minimum(dual, at(rho, k))
+        x_next = tuple(x_i + per_seed(scale, x_i) * v_i for x_i, v_i in zip(x, v))
         return x_next, (k + 1, d)
 
     params = {"gamma": gamma, "rho": rho, "alpha": alpha, "norm": norm.name}

@@ -35,7 +35,7 @@ from typing import Any
 
 from ratecheck.backend import array_namespace
 from ratecheck.solvers.base import Method
-from ratecheck.solvers.norms import Schatten, per_seed
+from ratecheck.solvers.norms import Schatten, inner, per_seed
 from ratecheck.solvers.schedule import Scalar, at
 
 SCHATTOR_VERSIONS = ("ball", "regularized")
@@ -77,8 +77,9 @@ def schattor(
         x_next = []
         for x_i, m_i in zip(x, M):
             direction = norm.lmo(m_i)
-            if version == "regularized":
-                direction = per_seed(norm.dual(m_i), m_i) * direction
+            if version == "regularized":  # ‖M‖_{S_q} = −⟨M, lmo(M)⟩, no second SVD
+                size = -inner(m_i, direction, True)
+                direction = per_seed(size, m_i) * direction
             x_next.append(x_i + t * direction)
         return tuple(x_next), (k + 1, M)
 
@@ -105,11 +106,12 @@ def schattor_blocks(
     def step(x, state, oracle):
         k, M = average(x, state, oracle)
         t = at(eta, k)
-        sizes = [n.dual(m) for n, m in zip(norms, M)]  # n_k per seed
+        directions = [n.lmo(m) for n, m in zip(norms, M)]
+        sizes = [-inner(m, v, True) for m, v in zip(M, directions)]  # n_k = ‖M_k‖_{S_q}
         lengths = _lengths(rule, sizes, w)
         x_next = tuple(
-            x_i + t * per_seed(length, x_i) * n.lmo(m_i)
-            for x_i, m_i, n, length in zip(x, M, norms, lengths)
+            x_i + t * per_seed(length, x_i) * v_i
+            for x_i, v_i, length in zip(x, directions, lengths)
         )
         return x_next, (k + 1, M)
 
