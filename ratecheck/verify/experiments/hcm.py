@@ -20,7 +20,7 @@ import numpy as np
 from ratecheck.backend import array_namespace, asarray, to_host
 from ratecheck.problems import noisy_matrix
 from ratecheck.problems.l0l1 import cosh_problem
-from ratecheck.seeding import Streams, draw
+from ratecheck.seeding import SampleBuffer, Streams, draw
 from ratecheck.solvers import uscg
 from ratecheck.solvers.hcm import hcm
 from ratecheck.theory import hcm as th
@@ -260,17 +260,19 @@ def monte_carlo_z(
     xp = array_namespace(x_prev)
     x_k = x_prev + delta
     target = to_host(problem.grad((x_k,))[0] - problem.grad((x_prev,))[0])
-    total = np.zeros_like(target)
-    total_sq = np.zeros_like(target)
+    q_samples = SampleBuffer(q_rngs, lambda r, s: r.random(s), (1, 1))  # per seed, chunked
+    total = xp.zeros_like(x_k)
+    total_sq = xp.zeros_like(x_k)
     for _ in range(n_mc):
         if variant == "interpolated":
-            q = asarray(np.array([r.random() for r in q_rngs])[:, None, None], xp)
+            q = asarray(q_samples.take(1)[:, 0], xp)
             point = q * x_k + (1 - q) * x_prev
         else:
             point = x_k
-        sample = to_host(problem.stochastic_hvp((point,), (delta,))[0])
+        sample = problem.stochastic_hvp((point,), (delta,))[0]
         total += sample
         total_sq += sample * sample
+    total, total_sq = to_host(total), to_host(total_sq)
     mean = total / n_mc
     var = np.maximum(total_sq / n_mc - mean**2, 0.0) * n_mc / (n_mc - 1)
     z2 = (mean - target) ** 2 / (var / n_mc)
