@@ -89,3 +89,32 @@ def to_host(x: Any) -> np.ndarray:
 def name_of(xp: ModuleType) -> str:
     """The backend name ("numpy" or "cupy") of namespace ``xp``."""
     return "cupy" if "cupy" in xp.__name__ else "numpy"
+
+
+def device_name(backend: str) -> str:
+    """What computes for ``backend``: the GPU's name for CuPy, the CPU's model for NumPy."""
+    if backend == "cupy":
+        import cupy
+
+        props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.Device().id)
+        name = props["name"]
+        return name.decode() if isinstance(name, bytes) else str(name)
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def library_versions(backend: str) -> dict[str, str]:
+    """Versions of the optional array libraries that shaped a run (CuPy and its CUDA)."""
+    if backend != "cupy":
+        return {}
+    import cupy
+
+    return {"cupy": cupy.__version__, "cuda_runtime": str(cupy.cuda.runtime.runtimeGetVersion())}

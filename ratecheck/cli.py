@@ -68,9 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=V1,V2",
         help="override a grid parameter, e.g. kappa=10,100",
     )
-    p_verify.add_argument("--out", metavar="DIR", help="write rows.csv, verdicts.json and figures")
+    p_verify.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder: rows (Parquet), verdicts.json, figures (default "
+        "$RATECHECK_RESULTS or ./ratecheck-results, then a timestamp)",
+    )
     p_verify.add_argument("--json", metavar="FILE", help="write the verdict records as JSON")
-    p_verify.add_argument("--pdf", action="store_true", help="also write PDF figures (with --out)")
+    p_verify.add_argument("--pdf", action="store_true", help="also write PDF figures")
+    p_verify.add_argument(
+        "--workers", type=_positive_int, default=1, metavar="N", help="run claims on N processes"
+    )
+    p_verify.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run claims on a Dask distributed cluster (extra 'cluster'), e.g. tcp://host:8786",
+    )
     p_verify.add_argument(
         "--no-cache",
         action="store_true",
@@ -255,34 +268,44 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print("\n".join(lines if len(verdicts) == 1 else lines[-1:]), flush=True)
         progress.update(len(verdicts))
 
+    from ratecheck.verify.executors import TaskFailed
+    from ratecheck.verify.store import default_results_folder
+
+    if args.workers > 1 and args.scheduler:
+        raise UsageError("give --workers or --scheduler, not both")
+    out = args.out or str(default_results_folder())
     try:
-        verify(
+        verdicts[:] = verify(
             ids,
             quick=args.quick,
             backend=args.backend,
             seeds=args.seeds,
             grid=grid,
-            out=args.out,
+            out=out,
             on_verdict=report,
             cache=None if args.no_cache else TaskCache(),
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, TaskFailed) as exc:
+        progress.clear()
+        done = {v.claim.id for v in verdicts}
+        missing = [i for i in ids if i not in done]
+        verdicts.sort(key=lambda v: ids.index(v.claim.id))
+        why = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"error: {exc}"
         print(
-            f"ratecheck: interrupted after {len(verdicts)} of {len(ids)} claims"
-            + (f"; finished results are in {args.out}" if args.out else ""),
+            f"ratecheck: {why}; {len(done)} of {len(ids)} claims finished, their results are in "
+            f"{out}; not finished: {', '.join(missing)}",
             file=sys.stderr,
         )
         _write_json(args.json, verdicts)
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_UNEXPECTED
     _write_json(args.json, verdicts)
-    if args.out:
-        from ratecheck.figures import plot_results
-        from ratecheck.verify.store import read_results
+    from ratecheck.figures import plot_results
+    from ratecheck.verify.store import read_results
 
-        rows, doc = read_results(args.out)
-        plot_results(
-            rows, doc["verdicts"], f"{args.out}/figures", ("png", "pdf") if args.pdf else ("png",)
-        )
+    rows, doc = read_results(out)
+    plot_results(rows, doc["verdicts"], f"{out}/figures", ("png", "pdf") if args.pdf else ("png",))
     for v in verdicts:
         for p in v.claim.provenance:
             if p.label != "paper":
@@ -291,6 +314,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"  FINDING {v.finding}")
     expected = sum(v.expected for v in verdicts)
     print(f"{expected} of {len(verdicts)} claims as expected (claim passed, control failed)")
+    print(f"results: {out} (ratecheck report {out})")
     return EXIT_OK if expected == len(verdicts) else EXIT_UNEXPECTED
 
 

@@ -31,5 +31,7 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(monkeypatch, tmp_path_factory):
-    """Each test starts with an empty result cache (no test sees another's entries)."""
+    """Each test starts with an empty result cache (no test sees another's entries), and a
+    verify without --out writes its timestamped results folder under a temporary root."""
     monkeypatch.setenv("RATECHECK_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("RATECHECK_RESULTS", str(tmp_path_factory.mktemp("results")))

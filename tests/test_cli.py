@@ -37,7 +37,8 @@ def test_verify_writes_json_results_and_figures(tmp_path, capsys):
     assert code == 0
     records = json.loads(out_json.read_text())["verdicts"]
     assert [r["expected"] for r in records] == [True, True]
-    assert (out_dir / "rows.csv").is_file() and (out_dir / "verdicts.json").is_file()
+    assert (out_dir / "rows" / "hb-not-global.parquet").is_file()
+    assert (out_dir / "verdicts.json").is_file()
     assert (out_dir / "figures" / "hb-not-global--abs_x.png").stat().st_size > 1000
     text = capsys.readouterr().out
     assert "2 of 2 claims as expected" in text and "[derived]" in text
@@ -83,10 +84,18 @@ def test_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):
 
 
 def test_corrupt_results_folder(tmp_path, capsys):
-    (tmp_path / "rows.csv").write_text("garbage,header\n1,2\n")
+    (tmp_path / "rows").mkdir()
     (tmp_path / "verdicts.json").write_text("{not json")
     assert main(["plot", str(tmp_path)]) == 2
     assert "corrupt" in capsys.readouterr().err
+
+
+def test_verify_without_out_writes_a_timestamped_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("RATECHECK_RESULTS", str(tmp_path))
+    assert main(["verify", "hb-not-global", "--quick"]) == 0
+    (folder,) = tmp_path.iterdir()
+    assert folder.name[:8].isdigit() and (folder / "verdicts.json").is_file()
+    assert f"results: {folder}" in capsys.readouterr().out
 
 
 def test_installed_command_has_no_traceback():
@@ -106,7 +115,10 @@ def test_unexpected_verdict_exits_1(monkeypatch, capsys):
     ok = Judgement([Point("a", "exponent", 0.5, 0.5, 0.05)], kind="exponent")
     unchecked = Verdict(get_claim("hb-acceleration"), ok, ok, "numpy", 1, True)
 
-    def fake_verify(ids, on_verdict=None, **kw):
+    def fake_verify(ids, on_verdict=None, out=None, **kw):
+        from ratecheck.verify.store import ResultStore
+
+        ResultStore(out, "numpy", ids).add(unchecked.record(), [])
         on_verdict(unchecked)
         return [unchecked]
 

@@ -116,11 +116,18 @@ def _figures(folder: Path, rows: list[dict[str, Any]], records: list[dict[str, A
     return by_claim
 
 
-def _markdown(records, provenance, figures, folder: Path) -> str:
+def _tally(records, unfinished) -> str:
+    expected = sum(bool(r["expected"]) for r in records)
+    text = f"{expected} of {len(records)} claims as expected."
+    if unfinished:
+        text += f" Not finished (the run was interrupted): {', '.join(unfinished)}."
+    return text
+
+
+def _markdown(records, provenance, unfinished, figures, folder: Path) -> str:
     out = ["# ratecheck report", ""]
     out.append("Provenance: " + ", ".join(f"{k} {v}" for k, v in provenance.items()))
-    expected = sum(bool(r["expected"]) for r in records)
-    out += ["", f"{expected} of {len(records)} claims as expected.", ""]
+    out += ["", _tally(records, unfinished), ""]
     out.append(_md_table(HEADER, _summary_rows(records)))
     for r in records:
         out += ["", f"## {r['claim']}", "", r["statement"], "", f"Source: {r['source']}", ""]
@@ -147,11 +154,12 @@ STYLE = (
 )
 
 
-def _html(records, provenance, figures) -> str:
+def _html(records, provenance, unfinished, figures) -> str:
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>ratecheck report</title>",
         f"<style>{STYLE}</style></head><body><h1>ratecheck report</h1>",
         "<p>" + html.escape(", ".join(f"{k} {v}" for k, v in provenance.items())) + "</p>",
+        f"<p>{html.escape(_tally(records, unfinished))}</p>",
         _html_table(HEADER, _summary_rows(records), "verdicts"),
     ]
     for r in records:
@@ -188,6 +196,7 @@ def write_report(folder: str | os.PathLike) -> tuple[Path, Path]:
     records, provenance = doc["verdicts"], doc["provenance"]
     figures = _figures(folder, rows, records)
     html_path, md_path = folder / "report.html", folder / "report.md"
-    html_path.write_text(_html(records, provenance, figures))
-    md_path.write_text(_markdown(records, provenance, figures, folder))
+    unfinished = doc.get("unfinished", [])
+    html_path.write_text(_html(records, provenance, unfinished, figures))
+    md_path.write_text(_markdown(records, provenance, unfinished, figures, folder))
     return html_path, md_path

@@ -268,6 +268,18 @@ relu_rate_hb = rate_hb.subs(kappa, relu_kappa)
 relu_rate_gd = 1 - 1 / (kappa_prime + relu_lambda_max_margin)  # 1 − η λ_min at H₀ ≈ H̄
 
 
+def relu_hb_iteration_exponent() -> sp.Expr:
+    """lim d log T_HB / d log κ' with κ = (4/3)(κ' + 1/4), by the chain rule:
+    (lim d log T/d log κ)·(lim d log κ/d log κ')."""
+    return hb_iteration_exponent() * loglog_exponent(relu_kappa, kappa_prime)
+
+
+@cache
+def relu_gd_iteration_exponent() -> sp.Expr:
+    """lim d log T_GD / d log κ' with GD's factor 1 − 1/(κ' + 1/4) (η = 1/λ_max, H₀ ≈ H̄)."""
+    return loglog_exponent(sp.log(1 / eps) / (-sp.log(relu_rate_gd)), kappa_prime)
+
+
 RELU_PARAMS = Provenance(
     "η = 1/λ_max, λ_max = λ_max(H̄) + λ_min(H̄)/4, κ = (4/3)(κ' + 1/4), β = (1 − 1/(2√κ))²",
     "unknown",
@@ -316,6 +328,34 @@ register(
         " heavy-ball rate against width",
         control="GD judged against the heavy-ball rate",
         provenance=(RELU_PARAMS, Provenance("tolerance 5e-3 for finite width", "derived")),
+    )
+)
+
+register(
+    Claim(
+        id="relu-hb-acceleration",
+        kind="exponent",
+        family="polyak",
+        source=NETS_SOURCE,
+        statement="wide ReLU net: iterations to relative residual ε grow as κ'^{1/2} (heavy "
+        "ball) and κ'^1 (GD), κ' = λ_max(H̄)/λ_min(H̄)",
+        prediction=relu_hb_iteration_exponent,
+        prediction_text="lim d log T / d log κ' (heavy ball 1/2, GD 1)",
+        tolerance=0.1,
+        experiment="n = 12 unit inputs in R^8 with the closest pair at angle θ (κ' ∝ 1/θ over "
+        "1.6 decades), width 2·10³ (quick) or 4·10³, labels y = u₀ + 10⁻⁴z; T to ε = 1e-4; slope "
+        "of log T against log κ'; the NTK drift of every run reported",
+        control="GD's slope judged against the heavy-ball exponent",
+        provenance=(
+            RELU_PARAMS,
+            Provenance(
+                "labels y = u₀ + s·z with a small residual scale s in place of the theorem's "
+                "width (the drift of scale s at width m equals that of scale 1 at width m/s²)",
+                "derived",
+                "with s = 1 (independent O(1) labels) at width 2·10³ the drift reached 1.7 at "
+                "κ' = 61 and 18–440 beyond, and most runs never reached ε",
+            ),
+        ),
     )
 )
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 
@@ -14,7 +15,8 @@ from ratecheck.backend import namespace
 from ratecheck.errors import UsageError
 from ratecheck.theory import all_claims, get_claim
 from ratecheck.verify.cache import TaskCache, task_key
-from ratecheck.verify.experiments import Settings, get_experiment
+from ratecheck.verify.executors import Task, execute
+from ratecheck.verify.experiments import Outcome, Settings, get_experiment
 from ratecheck.verify.store import ResultStore
 from ratecheck.verify.verdict import Verdict
 
@@ -33,21 +35,72 @@ def verify(
     backend: str = "numpy",
     seeds: int | None = None,
     grid: dict[str, tuple[float, ...]] | None = None,
-    out: str | None = None,
+    out: str | os.PathLike | None = None,
     on_verdict: Callable[[Verdict], None] | None = None,
     cache: TaskCache | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> list[Verdict]:
-    """Verify claims; return one Verdict each (claim passed? control failed?).
+    """Verify claims; return one Verdict each (claim passed? control failed?), in claim order.
 
     ``grid`` overrides a grid parameter (e.g. {"kappa": (10, 100)}) for every claim that has
-    it. ``out`` writes rows.csv and verdicts.json after each claim (figures: ratecheck plot).
-    ``cache`` (a TaskCache) reuses finished outcomes with the same content key and stores new
-    ones once they finish.
+    it. ``out`` writes each finished claim's rows and verdicts.json as it finishes (figures:
+    ratecheck plot). ``cache`` (a TaskCache) reuses finished outcomes with the same content key
+    and stores new ones once they finish. ``workers`` > 1 runs claims on that many local
+    processes, ``scheduler`` on a Dask distributed cluster; the verdicts are the same.
+    ``on_verdict`` is called as each claim finishes (in finishing order).
     """
     claim_ids = resolve(ids)
     if seeds is not None and seeds < 1:
         raise UsageError(f"--seeds must be a whole number ≥ 1, got {seeds}")
-    xp = namespace(backend)
+    if workers < 1:
+        raise UsageError(f"--workers must be a whole number ≥ 1, got {workers}")
+    namespace(backend)  # an unusable backend is a one-line error before anything runs
+    tasks = plan(claim_ids, quick, backend, seeds, grid)
+    keys = [_key(t) if cache else None for t in tasks]
+    cached: dict[int, tuple[Outcome, float]] = {}
+    for i, key in enumerate(keys if cache else ()):
+        start = time.perf_counter()
+        outcome = cache.load(key)
+        if outcome is not None:
+            cached[i] = (outcome, time.perf_counter() - start)
+    to_run = [i for i in range(len(tasks)) if i not in cached]
+    store = ResultStore(out, backend, claim_ids) if out is not None else None
+    results = execute([tasks[i] for i in to_run], workers, scheduler)
+    verdicts: dict[int, Verdict] = {}
+
+    def finish(i: int, outcome: Outcome, wall_s: float, from_cache: bool) -> None:
+        task = tasks[i]
+        claim = get_claim(task.claim_id)
+        outcome.result.kind = outcome.control.kind = claim.kind
+        extra = {"grid": dict(task.grid), "from_cache": from_cache, **outcome.extra}
+        verdict = Verdict(
+            claim, outcome.result, outcome.control, backend, task.seeds, quick, wall_s, extra
+        )
+        if store is not None:
+            store.add(verdict.record(), outcome.rows)
+        if on_verdict is not None:
+            on_verdict(verdict)
+        verdicts[i] = verdict
+
+    for i, (outcome, wall_s) in cached.items():
+        finish(i, outcome, wall_s, True)
+    for j, (outcome, wall_s) in results:
+        i = to_run[j]
+        if cache:
+            cache.store(keys[i], outcome)
+        finish(i, outcome, wall_s, False)
+    return [verdicts[i] for i in range(len(tasks))]
+
+
+def plan(
+    claim_ids: Sequence[str],
+    quick: bool,
+    backend: str,
+    seeds: int | None,
+    grid: dict[str, tuple[float, ...]] | None,
+) -> list[Task]:
+    """One task per claim, with its seeds and its grid (quick/full values, then overrides)."""
     experiments = [get_experiment(i) for i in claim_ids]
     known = sorted({g.name for e in experiments for g in e.grid})
     for name in grid or {}:
@@ -56,35 +109,16 @@ def verify(
                 f"no selected claim has the grid parameter '{name}'; "
                 f"valid: {', '.join(known) or 'none'}"
             )
-    store = ResultStore(out, backend) if out is not None else None
-    verdicts = []
+    tasks = []
     for claim_id, experiment in zip(claim_ids, experiments):
-        claim = get_claim(claim_id)
         n_seeds = seeds or (experiment.seeds_quick if quick else experiment.seeds_full)
         own = {k: v for k, v in (grid or {}).items() if k in {g.name for g in experiment.grid}}
-        settings = Settings(quick=quick, seeds=n_seeds, xp=xp, backend=backend, overrides=own)
+        settings = Settings(quick=quick, seeds=n_seeds, xp=None, backend=backend, overrides=own)
         values = experiment.values(settings)
-        start = time.perf_counter()
-        key = task_key(claim_id, values, n_seeds, quick, backend) if cache else None
-        outcome = cache.load(key) if cache else None
-        if outcome is None:
-            outcome = experiment.run(claim, settings, values)
-            if cache:
-                cache.store(key, outcome)
-        outcome.result.kind = outcome.control.kind = claim.kind
-        verdict = Verdict(
-            claim,
-            outcome.result,
-            outcome.control,
-            backend,
-            n_seeds,
-            quick,
-            time.perf_counter() - start,
-            {"grid": values, **outcome.extra},
-        )
-        if store is not None:
-            store.add(verdict.record(), outcome.rows)
-        if on_verdict is not None:
-            on_verdict(verdict)
-        verdicts.append(verdict)
-    return verdicts
+        module = experiment.run.__module__
+        tasks.append(Task(claim_id, quick, n_seeds, backend, tuple(values.items()), module))
+    return tasks
+
+
+def _key(task: Task) -> str:
+    return task_key(task.claim_id, dict(task.grid), task.seeds, task.quick, task.backend)

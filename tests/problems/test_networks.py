@@ -54,6 +54,15 @@ def test_relu_equal_excitation():
     np.testing.assert_allclose(weights, 1 / np.sqrt(8), rtol=1e-10)
 
 
+def test_relu_near_init_labels():
+    net = relu.relu_net(8, 4, 200, 0.5, Streams("n", 3, 2), XP)
+    near = relu.near_init_labels(net, 1e-3)
+    np.testing.assert_allclose(near.residual(near.x0), -1e-3 * net.y, atol=1e-15)
+    assert np.max(np.abs(near.y)) > 0.1  # the labels themselves stay O(1)
+    with pytest.raises(UsageError, match="residual scale"):
+        relu.near_init_labels(net, 0.0)
+
+
 def test_deep_linear_gradient_and_P0_identity():
     net = deep.deep_linear_net(20.0, 4, 24, 6, 4, 2, Streams("n", 3, 2), XP)
     rng = np.random.default_rng(2)

@@ -48,6 +48,7 @@ def test_second_run_is_served_from_the_cache_with_identical_verdicts(tmp_path, m
     assert len(calls) == 1
     ra, rb = a.record(), b.record()
     ra.pop("wall_s"), rb.pop("wall_s")
+    assert ra.pop("from_cache") is False and rb.pop("from_cache") is True
     assert ra == rb
 
 

@@ -9,6 +9,6 @@ from ratecheck.verify.experiments import (  # noqa: F401
     polyak_nets,
     schattor,
 )
-from ratecheck.verify.experiments.base import Experiment, Settings, get_experiment
+from ratecheck.verify.experiments.base import Experiment, Outcome, Settings, get_experiment
 
-__all__ = ["Experiment", "Settings", "get_experiment"]
+__all__ = ["Experiment", "Outcome", "Settings", "get_experiment"]

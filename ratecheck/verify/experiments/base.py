@@ -104,6 +104,10 @@ def register_experiment(experiment: Experiment) -> Experiment:
     return experiment
 
 
+def has_experiment(claim_id: str) -> bool:
+    return claim_id in _EXPERIMENTS
+
+
 def get_experiment(claim_id: str) -> Experiment:
     return _EXPERIMENTS[claim_id]
 

@@ -1,0 +1,134 @@
+"""Executors: in-process, local processes and a Dask cluster give the same verdicts bit for bit;
+an interrupted run or a dead worker keeps what finished and names what did not."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+import ratecheck
+from ratecheck.cli import main
+
+CLAIMS = ["hb-polyak-transient", "ggnc-descent", "ucg-plateau"]  # the last two draw noise
+
+
+def _records(verdicts):
+    """Verdict records as canonical JSON (NaN == NaN there), without the wall time."""
+    out = []
+    for v in verdicts:
+        r = v.record()
+        for volatile in ("wall_s", "from_cache"):
+            r.pop(volatile, None)
+        out.append(json.dumps(r, sort_keys=True, default=lambda x: x.tolist()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def in_process_records():
+    return _records(ratecheck.verify(CLAIMS, quick=True))
+
+
+def test_local_processes_equal_in_process_bit_for_bit(in_process_records, tmp_path):
+    verdicts = ratecheck.verify(CLAIMS, quick=True, workers=2, out=tmp_path)
+    assert [v.claim.id for v in verdicts] == CLAIMS
+    assert _records(verdicts) == in_process_records
+    assert json.loads((tmp_path / "verdicts.json").read_text())["unfinished"] == []
+
+
+def test_dask_cluster_equals_in_process_bit_for_bit(in_process_records):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        verdicts = ratecheck.verify(CLAIMS, quick=True, scheduler=cluster.scheduler_address)
+    assert [v.claim.id for v in verdicts] == CLAIMS
+    assert _records(verdicts) == in_process_records
+
+
+def test_unreachable_scheduler_is_a_one_line_error(capsys):
+    pytest.importorskip("distributed")
+    argv = ["verify", "hb-not-global", "--quick", "--scheduler", "tcp://127.0.0.1:1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot reach the Dask scheduler" in err
+
+
+USER_CLAIMS = textwrap.dedent(
+    """
+    import os, time
+    import sympy as sp
+    from ratecheck import Claim, Provenance, define_claim
+    from ratecheck.verify.experiments.base import Outcome
+    from ratecheck.verify.verdict import Judgement, Point
+
+
+    def _claim(cid):
+        return Claim(
+            id=cid, kind="exponent", family="test", source="test", statement="test",
+            prediction=lambda: sp.Integer(0), prediction_text="0", tolerance=0.1,
+            experiment="test", control="test", provenance=(Provenance("x", "derived", "t"),),
+        )
+
+
+    def sleepy(claim, settings, grid):
+        time.sleep(120)
+
+
+    def dying(claim, settings, grid):
+        os._exit(3)
+
+
+    SLEEPY = define_claim(_claim("test-sleepy"), run=sleepy)
+    DYING = define_claim(_claim("test-dying"), run=dying)
+    """
+)
+
+
+@pytest.fixture
+def user_claims(tmp_path, monkeypatch):
+    (tmp_path / "executor_test_claims.py").write_text(USER_CLAIMS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
+
+
+def test_interrupted_run_keeps_what_finished_and_names_what_did_not(user_claims, tmp_path):
+    out = tmp_path / "out"
+    script = (
+        "import sys, executor_test_claims; from ratecheck.cli import main; "
+        f"sys.exit(main(['verify', 'hb-not-global', 'test-sleepy', '--quick', '--out', "
+        f"{str(out)!r}]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(user_claims)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stderr=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    )
+    deadline = time.monotonic() + 60
+    while not (out / "rows" / "hb-not-global.parquet").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "not finished: test-sleepy" in err.decode()
+    doc = json.loads((out / "verdicts.json").read_text())
+    assert [r["claim"] for r in doc["verdicts"]] == ["hb-not-global"]
+    assert doc["unfinished"] == ["test-sleepy"]
+    assert main(["report", str(out)]) == 0  # what finished is usable
+
+
+def test_dead_worker_is_reported_and_finished_results_kept(user_claims, tmp_path, capsys):
+    import executor_test_claims  # noqa: F401  (registers the claims here too)
+
+    out = tmp_path / "out"
+    argv = ["verify", "hb-not-global", "test-dying", "--quick", "--workers", "2", "--out"]
+    assert main([*argv, str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "worker process died while running test-dying" in err
+    assert "not finished: test-dying" in err
+    doc = json.loads((out / "verdicts.json").read_text())
+    assert [r["claim"] for r in doc["verdicts"]] == ["hb-not-global"]
+    assert doc["unfinished"] == ["test-dying"]
