@@ -362,7 +362,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from ratecheck.backend import namespace
-    from ratecheck.bench import run_lmo_benchmark
+    from ratecheck.bench import run_lmo_benchmark, run_seeds_benchmark
 
     namespace(args.backend)  # a missing backend is a one-line error before any timing
     header = (
@@ -397,13 +397,37 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     print(f"spectral LMO: SVD vs Newton–Schulz (ns5, 5 steps), backend {args.backend}")
     result = run_lmo_benchmark(quick=args.quick, backend=args.backend, report=report)
-    for t in result["targets"]:
+    print(f"\nbatched seeds vs sequential runs (uSCG, spectral, SVD LMO), backend {args.backend}")
+    seeds = run_seeds_benchmark(quick=args.quick, backend=args.backend, report=_seeds_printer())
+    for t in result["targets"] + seeds["targets"]:
         print(f"{'PASS' if t['passed'] else 'FAIL'}  {t['target']}: measured {t['measured']:.3g}")
     print("measured on: " + ", ".join(f"{k} {v}" for k, v in result["environment"].items()))
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump(result, fh, indent=2)
+            json.dump({**result, "batched_seeds": seeds}, fh, indent=2)
     return EXIT_OK
+
+
+def _seeds_printer():
+    header = ("shape", "seeds", "steps", "batched_s", "sequential_s", "speed-up", "max rel diff")
+    widths = (10, 5, 5, 10, 12, 8, 12)
+    printed = []
+
+    def report(r: dict) -> None:
+        cells = (
+            r["shape"],
+            str(r["seeds"]),
+            str(r["steps"]),
+            f"{r['batched_s']:.4g}",
+            f"{r['sequential_s']:.4g}",
+            f"{r['speedup']:.3g}",
+            f"{r['max_rel_diff']:.2g}",
+        )
+        lines = _table(header, [cells], widths).splitlines()
+        print("\n".join(lines if not printed else lines[-1:]), flush=True)
+        printed.append(r)
+
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:

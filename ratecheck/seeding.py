@@ -29,6 +29,7 @@ class Streams:
     claim: str
     grid_index: int
     n_seeds: int
+    first_seed: int = 0  # seed indices first_seed, …, first_seed + n_seeds − 1
     _cache: dict[str, list[np.random.Generator]] = field(default_factory=dict, repr=False)
 
     def axis(self, name: str) -> list[np.random.Generator]:
@@ -38,7 +39,7 @@ class Streams:
             base = [claim_key(self.claim), self.grid_index, AXES.index(name)]
             self._cache[name] = [
                 np.random.default_rng(np.random.SeedSequence([*base, i]))
-                for i in range(self.n_seeds)
+                for i in range(self.first_seed, self.first_seed + self.n_seeds)
             ]
         return self._cache[name]
 

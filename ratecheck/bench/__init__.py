@@ -1,5 +1,6 @@
 """The performance suite behind ``ratecheck bench``: ratios measured within one run."""
 
 from ratecheck.bench.lmo import run_lmo_benchmark
+from ratecheck.bench.seeds import run_seeds_benchmark
 
-__all__ = ["run_lmo_benchmark"]
+__all__ = ["run_lmo_benchmark", "run_seeds_benchmark"]

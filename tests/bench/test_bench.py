@@ -1,5 +1,7 @@
 """The benchmark's arithmetic and plumbing (never its timings)."""
 
+import json
+
 import numpy as np
 
 from ratecheck.backend import namespace
@@ -69,8 +71,10 @@ def test_targets_are_reported_not_asserted():
 def test_quick_bench_runs_end_to_end(capsys, tmp_path):
     assert main(["bench", "--quick", "--json", str(tmp_path / "b.json")]) == 0
     out = capsys.readouterr().out
-    assert "NS efficiency" in out and out.count("PASS") + out.count("FAIL") == 3
-    assert (tmp_path / "b.json").stat().st_size > 100
+    assert "NS efficiency" in out and "speed-up" in out
+    assert out.count("PASS") + out.count("FAIL") == 4  # three LMO targets, one batched-seeds
+    doc = json.loads((tmp_path / "b.json").read_text())
+    assert doc["batched_seeds"]["rows"][0]["max_rel_diff"] <= 1e-12
 
 
 def test_bench_without_gpu_is_a_one_line_error(capsys):
