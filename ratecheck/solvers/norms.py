@@ -198,10 +198,14 @@ NS_COEFFICIENTS: dict[str, tuple[tuple[float, float, float], ...]] = {
 }
 
 
+NS_DTYPES = ("float16", "float32", "float64")
+
+
 def newton_schulz(
     G: Any,
     coefficients: str | Sequence[tuple[float, float, float]] = "ns5",
     steps: int | None = None,
+    compute_dtype: str | None = None,
 ) -> Any:
     """≈ U diag(φ^{∘k}(σ/‖G‖_F)) Vᵀ by the Newton–Schulz iteration (batched on leading axes).
 
@@ -215,15 +219,30 @@ def newton_schulz(
     with its own transposed view (X Xᵀ, A Aᵀ) and calls BLAS syrk, with half the multiply-adds.
 
     ``coefficients``: a name from NS_COEFFICIENTS or a per-step list of (a, b, c); ``steps``
-    repeats the last triple (or truncates) to that many steps. Works in the input's dtype.
+    repeats the last triple (or truncates) to that many steps. The normalization runs in the
+    input's dtype; the iteration runs in ``compute_dtype`` ("float16", "float32", "float64";
+    None: the input's) and the result is cast back. TF32 is not a dtype: on CuPy, float32 with
+    the environment variable CUPY_TF32=1 runs the products on TF32 tensor cores.
     The spectral LMO is ≈ −newton_schulz(G) (reference/norms-and-lmos.md §7).
     """
     xp = array_namespace(G)
     coeffs = NS_COEFFICIENTS[coefficients] if isinstance(coefficients, str) else tuple(coefficients)
     if steps is not None:
         coeffs = tuple(coeffs[min(i, len(coeffs) - 1)] for i in range(steps))
+    if compute_dtype is not None and compute_dtype not in NS_DTYPES:
+        raise UsageError(
+            f"unknown Newton–Schulz dtype '{compute_dtype}'; valid: {', '.join(NS_DTYPES)}"
+        )
     X = G / (xp.sqrt(_sum_mat(xp, G * G))[..., None, None] + 1e-7)
-    if G.shape[-2] > G.shape[-1]:  # tall: the Gram matrix on the right, no data transpose
+    if compute_dtype is not None:
+        X = xp.astype(X, getattr(xp, compute_dtype))
+    return xp.astype(_ns_iterate(X, coeffs), G.dtype, copy=False)
+
+
+def _ns_iterate(X: Any, coeffs: Sequence[tuple[float, float, float]]) -> Any:
+    """The NS steps on a normalized X, in X's dtype (short-side Gram matrix)."""
+    xp = array_namespace(X)
+    if X.shape[-2] > X.shape[-1]:  # tall: the Gram matrix on the right, no data transpose
         for a, b, c in coeffs:
             A = xp.matrix_transpose(X) @ X
             X = a * X + X @ (b * A + c * (A @ xp.matrix_transpose(A)))
@@ -263,6 +282,7 @@ class Schatten:
     scale: float = 1.0
     method: str = "svd"
     name: str = "schatten"
+    ns_dtype: str | None = None  # Newton–Schulz compute dtype (None: the input's)
 
     def __post_init__(self) -> None:
         if not 1 <= self.p <= math.inf:
@@ -304,7 +324,7 @@ class Schatten:
     def lmo(self, d: Any) -> Any:
         xp = array_namespace(d)
         if self.method != "svd":
-            return -self.scale * newton_schulz(d, self.method)
+            return -self.scale * newton_schulz(d, self.method, compute_dtype=self.ns_dtype)
         if self.p == 2:  # −U diag(s) Vᵀ/‖s‖₂ = −D/‖D‖_F
             return -self.scale * _safe_div(xp, d, xp.sqrt(_sum_mat(xp, d * d))[..., None, None])
         U, s, Vt = _svd(d)
@@ -337,15 +357,22 @@ def shape_factor(mode: str, d_out: int, d_in: int) -> float:
 
 
 def Spectral(
-    shape: tuple[int, int] | None = None, mode: str = "none", method: str = "svd"
+    shape: tuple[int, int] | None = None,
+    mode: str = "none",
+    method: str = "svd",
+    ns_dtype: str | None = None,
 ) -> Schatten:
     """Spectral norm ‖W‖_{S∞}/s with the shape factor s of ``mode`` for W of ``shape``.
 
     mode "rms_rms" is Scion's Spectral() (‖W‖_{RMS→RMS}), "two_rms" its normalized=False,
-    "rms_rms_max" its max=True; "muon_shape" is Muon's √max(1, d_out/d_in).
+    "rms_rms_max" its max=True; "muon_shape" is Muon's √max(1, d_out/d_in). ``ns_dtype``: the
+    Newton–Schulz compute dtype when ``method`` is an NS coefficient set.
     """
     s = 1.0 if mode == "none" else shape_factor(mode, *shape)
-    return Schatten(math.inf, s, method, name=f"spectral[{mode},{method}]")
+    suffix = f",{ns_dtype}" if ns_dtype else ""
+    return Schatten(
+        math.inf, s, method, name=f"spectral[{mode},{method}{suffix}]", ns_dtype=ns_dtype
+    )
 
 
 def Nuclear(scale: float = 1.0) -> Schatten:

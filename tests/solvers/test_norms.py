@@ -185,6 +185,20 @@ class TestNewtonSchulz:
     def test_unknown_method(self):
         with pytest.raises(UsageError, match="svd, ns5, dion"):
             nm.Spectral(method="magic")
+        with pytest.raises(UsageError, match="float16, float32, float64"):
+            nm.newton_schulz(np.ones((2, 2)), compute_dtype="bfloat16")
+
+    @pytest.mark.parametrize("dtype,tol", [("float32", 1e-5), ("float16", 2e-2)])
+    def test_lower_precision_follows_float64_and_keeps_the_input_dtype(self, dtype, tol):
+        rng = np.random.default_rng(5)
+        G = rng.standard_normal((2, 24, 40))
+        exact = nm.newton_schulz(G)
+        low = nm.newton_schulz(G, compute_dtype=dtype)
+        assert low.dtype == G.dtype
+        assert np.abs(low - exact).max() <= tol * np.abs(exact).max()
+        assert 0 < np.abs(low - exact).max()  # really computed in the lower precision
+        lmo = nm.Spectral(method="ns5", ns_dtype=dtype).lmo(G)
+        np.testing.assert_array_equal(lmo, -low)
 
 
 def test_lp_rejects_endpoints():
