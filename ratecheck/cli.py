@@ -235,7 +235,7 @@ class Progress:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ratecheck.verify.api import resolve, verify
+    from ratecheck.verify.api import resolve, unavailable, verify
     from ratecheck.verify.cache import TaskCache
 
     if args.all and args.ids:
@@ -243,6 +243,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not args.all and not args.ids:
         raise UsageError("name claims to verify (see: ratecheck list) or pass --all")
     ids = resolve(None if args.all else args.ids)
+    if args.all and unavailable():
+        print(
+            f"left out (optional modules not installed): {', '.join(unavailable())}",
+            file=sys.stderr,
+        )
     grid = dict(args.grid)
     header = (
         "claim",

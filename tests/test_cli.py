@@ -142,3 +142,26 @@ def test_progress_line_and_its_silence(capsys):
     assert quiet.stream.getvalue() == ""
     assert main(["verify", "hb-not-global", "--quick"]) == 0  # stderr is not a terminal here
     assert "claims," not in capsys.readouterr().err
+
+
+def test_claims_with_missing_optional_modules(monkeypatch, capsys):
+    """--all leaves out a claim whose optional modules are missing and says so; naming it is a
+    one-line error with the install hint."""
+    from dataclasses import replace
+
+    from ratecheck.theory import claim as claim_module
+
+    needy = replace(_claim("hb-not-global"), id="needs-nothing-here", requires=("no_mod",))
+    monkeypatch.setitem(claim_module._REGISTRY, needy.id, needy)
+    assert main(["verify", "needs-nothing-here"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs no_mod" in err
+    from ratecheck.verify.api import resolve, unavailable
+
+    assert "needs-nothing-here" not in resolve(None) and "needs-nothing-here" in unavailable()
+
+
+def _claim(cid):
+    from ratecheck.theory import get_claim
+
+    return get_claim(cid)

@@ -15,7 +15,16 @@ import sympy as sp
 
 from ratecheck.errors import UsageError
 
-KINDS = ("upper", "lower", "tight", "exponent", "linear-rate", "identity", "counterexample")
+KINDS = (
+    "upper",
+    "lower",
+    "tight",
+    "exponent",
+    "linear-rate",
+    "identity",
+    "counterexample",
+    "comparison",
+)
 LABELS = ("paper", "derived", "unknown")
 
 
@@ -56,6 +65,7 @@ class Claim:
     experiment: str
     control: str
     provenance: tuple[Provenance, ...]
+    requires: tuple[str, ...] = ()  # optional modules the experiment imports (e.g. "torch")
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -65,6 +75,13 @@ class Claim:
     def predicted(self) -> sp.Expr:
         """The SymPy expression of the prediction (cached: limits can be slow)."""
         return self.prediction()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The required optional modules that are not installed here."""
+        import importlib.util
+
+        return tuple(m for m in self.requires if importlib.util.find_spec(m) is None)
 
     @property
     def derived(self) -> bool:

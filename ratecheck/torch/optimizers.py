@@ -35,6 +35,7 @@ NAMED_NORMS: dict[str, Callable[[tuple[int, int]], Any]] = {
     "l2": lambda shape: nm.L2(),
     "linf": lambda shape: nm.Linf(),
     "frobenius": lambda shape: nm.Frobenius(),
+    "euclidean": lambda shape: nm.Frobenius() if len(shape) == 2 else nm.L2(),  # layer-wise ℓ2
 }
 
 

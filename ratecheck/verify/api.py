@@ -22,10 +22,23 @@ from ratecheck.verify.verdict import Verdict
 
 
 def resolve(ids: Sequence[str] | None) -> list[str]:
-    """Claim ids to run: all of them for None or an empty list; UsageError for an unknown id."""
+    """Claim ids to run: all of them for None or an empty list (except those whose optional
+    modules are not installed, see :func:`unavailable`); UsageError for an unknown id or a
+    named claim whose optional modules are missing."""
     if not ids:
-        return [c.id for c in all_claims()]
-    return [get_claim(i).id for i in ids]
+        return [c.id for c in all_claims() if not c.missing]
+    claims = [get_claim(i) for i in ids]
+    for c in claims:
+        if c.missing:
+            raise UsageError(
+                f"claim {c.id} needs {', '.join(c.missing)} (pip install 'ratecheck[torch]')"
+            )
+    return [c.id for c in claims]
+
+
+def unavailable() -> list[str]:
+    """Claims that --all leaves out here because their optional modules are missing."""
+    return [c.id for c in all_claims() if c.missing]
 
 
 def verify(

@@ -65,15 +65,17 @@ def local_processes(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int, 
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
+    pending = set(futures.values())
     try:
         for future in as_completed(futures):
             i = futures[future]
             try:
-                yield i, future.result()
+                result = future.result()
             except BrokenProcessPool:
-                raise TaskFailed(
-                    f"a worker process died while running {tasks[i].claim_id}"
-                ) from None
+                lost = ", ".join(tasks[j].claim_id for j in sorted(pending))
+                raise TaskFailed(f"a worker process died while running one of: {lost}") from None
+            pending.discard(i)
+            yield i, result
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

@@ -6,6 +6,10 @@ Assertions by kind (PEPit's test style; reference/conventions.md §10):
     tight, linear-rate                   |measured − predicted| ≤ tol·|predicted|
     upper                                measured ≤ predicted·(1 + tol)
     lower                                measured ≥ predicted·(1 − tol)
+    comparison                           CI upper end < predicted − tol   (a paired difference
+                                         A − B, lower is better: A is significantly better by
+                                         more than tol; otherwise "no significant difference"
+                                         or B better)
 
 A claim is judged at one or more points (grid values); it holds when every point holds. Its
 control is judged by the same assertions and must fail: ``expected`` is true only then.
@@ -96,10 +100,18 @@ class Point:
 
     @property
     def passed(self) -> bool:
+        if self.kind == "comparison":
+            return bool(
+                math.isfinite(self.ci_high) and self.ci_high < self.predicted - self.tolerance
+            )
         return holds(self.kind, self.measured, self.predicted, self.tolerance)
 
     @property
     def deviation(self) -> float:
+        if self.kind == "comparison":  # > 1 fails: how far the CI's upper end is from the limit
+            if not math.isfinite(self.ci_high):
+                return math.inf
+            return 1.0 + (self.ci_high - (self.predicted - self.tolerance))
         return deviation(self.kind, self.measured, self.predicted, self.tolerance)
 
     def record(self) -> dict[str, Any]:

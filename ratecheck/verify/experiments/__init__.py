@@ -8,6 +8,7 @@ from ratecheck.verify.experiments import (  # noqa: F401
     polyak,
     polyak_nets,
     schattor,
+    workloads,
 )
 from ratecheck.verify.experiments.base import Experiment, Outcome, Settings, get_experiment
 

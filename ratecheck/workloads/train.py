@@ -1,0 +1,219 @@
+"""Training runs for the workloads: one seed at a time (torch models are not batched over
+seeds), minibatches drawn from the seed's own NumPy stream, full-batch training loss and
+gradient norm recorded at checkpoints spaced evenly in oracle calls.
+
+Oracle calls (DESIGN.md, Oracle accounting): a minibatch gradient is one call, a minibatch
+Hessian-vector product one call; a comparison "at equal budget" gives each method the same
+number of calls (HCM-LMO, with one gradient and one HVP per step, takes half the steps).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from ratecheck.workloads import data as D
+from ratecheck.workloads.models import MLP, CharLSTM, SmallCNN, TinyGPT
+
+DTYPE = torch.float32
+LM_LENGTH, LM_WINDOWS, LM_EVAL = 32, 2000, 256
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A model family, its training set and its loss."""
+
+    name: str
+    model: Callable[[int], torch.nn.Module]  # width → freshly initialized model
+    data: Callable[[], tuple[torch.Tensor, torch.Tensor]]  # (inputs, targets), the whole set
+    loss: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]
+    batch: int
+    width: int  # default width
+    eval_size: int  # examples in the full-batch evaluation (the first ones of the set)
+    description: str
+
+
+@cache
+def _digits_flat() -> tuple[torch.Tensor, torch.Tensor]:
+    X, y = D.digits(1000)
+    return torch.tensor(X, dtype=DTYPE), torch.tensor(y)
+
+
+@cache
+def _digits_images() -> tuple[torch.Tensor, torch.Tensor]:
+    X, y = _digits_flat()
+    return X.reshape(-1, 1, 8, 8), y
+
+
+@cache
+def _text_windows() -> tuple[torch.Tensor, torch.Tensor]:
+    codes, _ = D.char_tokens(D.stdlib_text())
+    starts = np.random.default_rng(0).choice(len(codes) - LM_LENGTH - 1, LM_WINDOWS, replace=False)
+    windows = np.stack([codes[s : s + LM_LENGTH + 1] for s in np.sort(starts)])
+    return torch.tensor(windows[:, :-1]), torch.tensor(windows[:, 1:])
+
+
+@cache
+def vocab_size() -> int:
+    return len(D.char_tokens(D.stdlib_text())[1])
+
+
+def _classification(model, x, y):
+    return F.cross_entropy(model(x), y)
+
+
+def _language_model(model, x, y):
+    return F.cross_entropy(model(x).flatten(0, 1), y.flatten())
+
+
+WORKLOADS: dict[str, Workload] = {
+    "mlp": Workload(
+        "mlp",
+        lambda w: MLP(64, w, 10),
+        _digits_flat,
+        _classification,
+        100,
+        64,
+        1000,
+        "MLP 64–w–w–10 (tanh) on 1,000 UCI digits, cross-entropy, minibatch 100",
+    ),
+    "lstm": Workload(
+        "lstm",
+        lambda w: CharLSTM(vocab_size(), w),
+        _text_windows,
+        _language_model,
+        32,
+        64,
+        LM_EVAL,
+        "2-layer character LSTM (hidden w) on standard-library docstrings, windows of 32",
+    ),
+    "cnn": Workload(
+        "cnn",
+        lambda w: SmallCNN(w),
+        _digits_images,
+        _classification,
+        100,
+        16,
+        1000,
+        "CNN conv3×3(w)–conv3×3(2w)–pool–linear (GELU) on 1,000 8×8 digit images",
+    ),
+    "transformer": Workload(
+        "transformer",
+        lambda w: TinyGPT(vocab_size(), w, LM_LENGTH),
+        _text_windows,
+        _language_model,
+        32,
+        64,
+        LM_EVAL,
+        "2-block decoder-only transformer (width w, 2 heads) on standard-library docstrings",
+    ),
+}
+
+
+@dataclass
+class Curves:
+    """One training run: checkpoints in oracle calls, full-batch loss and gradient norm."""
+
+    calls: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    diverged: bool
+
+
+def _evaluate(workload: Workload, model: torch.nn.Module) -> tuple[float, float]:
+    X, Y = workload.data()
+    X, Y = X[: workload.eval_size], Y[: workload.eval_size]
+    model.zero_grad(set_to_none=True)
+    with torch.enable_grad():
+        value = workload.loss(model, X, Y)
+        value.backward()
+    grad = math.sqrt(
+        sum(float((p.grad**2).sum()) for p in model.parameters() if p.grad is not None)
+    )
+    model.zero_grad(set_to_none=True)
+    return float(value.detach()), grad
+
+
+def initial_model(workload: Workload, seed: int, width: int | None = None) -> torch.nn.Module:
+    """The model at initialization for ``seed`` (torch's global RNG left as it was)."""
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return workload.model(width or workload.width).to(DTYPE)
+
+
+def minibatches(workload: Workload, seed: int, stream: int = 17):
+    """The seed's minibatches, drawn without replacement within each batch; ``stream`` picks
+    another order for the same seed (the A/A controls)."""
+    X, Y = workload.data()
+    rng = np.random.default_rng([seed, stream])
+    while True:
+        idx = torch.tensor(rng.choice(len(X), workload.batch, replace=False))
+        yield X[idx], Y[idx]
+
+
+def first_gradient(workload: Workload, seed: int, width: int | None = None) -> list:
+    """The minibatch gradient at initialization on the seed's first minibatch."""
+    model = initial_model(workload, seed, width)
+    xb, yb = next(minibatches(workload, seed))
+    with torch.enable_grad():
+        return list(torch.autograd.grad(workload.loss(model, xb, yb), list(model.parameters())))
+
+
+def train(
+    workload: Workload,
+    make_optimizer: Callable[[list[torch.nn.Parameter]], torch.optim.Optimizer],
+    budget: int,
+    seed: int,
+    *,
+    calls_per_step: int = 1,
+    backward: bool = True,
+    closure: bool = False,
+    width: int | None = None,
+    checkpoints: int = 16,
+    stream: int = 17,
+) -> Curves:
+    """Train one seed for ``budget`` oracle calls (``budget // calls_per_step`` steps).
+
+    ``backward``: compute the minibatch gradient at the current point before each step (every
+    method but transported Scion, whose gradient is taken at another point); ``closure``: pass
+    the minibatch loss to ``step`` (HCM-LMO's HVPs, transported Scion's gradient)."""
+    model = initial_model(workload, seed, width)
+    batches = minibatches(workload, seed, stream)
+    optimizer = make_optimizer(list(model.parameters()))
+    steps = budget // calls_per_step
+    marks = set(np.unique(np.round(np.linspace(0, steps, checkpoints + 1)).astype(int)).tolist())
+    calls, losses, grads = [], [], []
+    for k in range(steps + 1):
+        if k in marks:
+            value, grad = _evaluate(workload, model)
+            calls.append(k * calls_per_step)
+            losses.append(value)
+            grads.append(grad)
+            if not math.isfinite(value):
+                break
+        if k == steps:
+            break
+        xb, yb = next(batches)
+
+        def minibatch_loss(xb=xb, yb=yb):
+            return workload.loss(model, xb, yb)
+
+        optimizer.zero_grad(set_to_none=True)
+        if backward:
+            minibatch_loss().backward()
+        optimizer.step(minibatch_loss if closure else None)
+    diverged = not all(math.isfinite(v) for v in losses)
+    missing = len(marks) - len(calls)
+    pad = [math.nan] * missing
+    return Curves(
+        np.array(calls + [c * calls_per_step for c in sorted(marks)[len(calls) :]], dtype=float),
+        np.array(losses + pad),
+        np.array(grads + pad),
+        diverged,
+    )

@@ -1,0 +1,83 @@
+"""Workloads: offline data, twice-differentiable models, budget accounting, and the comparison
+claims' plumbing (skipped without the torch extra)."""
+
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("sklearn")
+
+import ratecheck  # noqa: E402
+from ratecheck.workloads import WORKLOADS, digits, stdlib_text, train  # noqa: E402
+from ratecheck.workloads.data import char_tokens  # noqa: E402
+from ratecheck.workloads.train import first_gradient, initial_model, minibatches  # noqa: E402
+
+NN_CLAIMS = [c.id for c in ratecheck.all_claims() if c.family == "workloads"]
+
+
+def test_data_is_offline_real_and_deterministic():
+    X, y = digits(1000)
+    assert X.shape == (1000, 64) and 0 <= X.min() and X.max() <= 1 and set(y) == set(range(10))
+    text = stdlib_text()
+    assert text == stdlib_text() and len(text) > 100_000
+    codes, alphabet = char_tokens(text)
+    assert "".join(alphabet[i] for i in codes[:200]) == text[:200]
+
+
+@pytest.mark.parametrize("name", list(WORKLOADS))
+def test_models_are_twice_differentiable(name):
+    workload = WORKLOADS[name]
+    model = initial_model(workload, 0, 8 if name != "transformer" else 16)
+    xb, yb = next(minibatches(workload, 0))
+    params = list(model.parameters())
+    grads = torch.autograd.grad(workload.loss(model, xb, yb), params, create_graph=True)
+    v = [torch.randn_like(p) for p in params]
+    hv = torch.autograd.grad(grads, params, grad_outputs=v, allow_unused=True)
+    assert any(h is not None and float(h.abs().sum()) > 0 for h in hv)
+
+
+def test_same_seed_same_model_and_batches_other_stream_other_batches():
+    w = WORKLOADS["mlp"]
+    a, b = initial_model(w, 3), initial_model(w, 3)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    (xa, _), (xb, _) = next(minibatches(w, 3)), next(minibatches(w, 3, stream=29))
+    assert not torch.equal(xa, xb)
+    g1, g2 = first_gradient(w, 3), first_gradient(w, 3)
+    assert all(torch.equal(p, q) for p, q in zip(g1, g2))
+
+
+def test_budget_is_counted_in_oracle_calls():
+    from ratecheck.torch import HCMLMO
+
+    w = WORKLOADS["mlp"]
+    curves = train(
+        w,
+        lambda ps: HCMLMO(ps, lr=0.03, momentum=0.1),
+        40,
+        0,
+        calls_per_step=2,
+        closure=True,
+        checkpoints=4,
+    )
+    assert curves.calls[-1] == 40 and list(curves.calls) == [0, 10, 20, 30, 40]
+    assert math.isfinite(curves.loss[-1]) and curves.loss[-1] < curves.loss[0]
+    assert not curves.diverged
+
+
+def test_nn_claims_require_torch_and_are_comparisons():
+    assert len(NN_CLAIMS) == 4
+    for cid in NN_CLAIMS:
+        claim = ratecheck.get_claim(cid)
+        assert claim.kind == "comparison" and "torch" in claim.requires and not claim.missing
+
+
+@pytest.mark.parametrize("cid", NN_CLAIMS)
+def test_comparison_claims_report_paired_cis_and_an_a_a_control(cid, tmp_path):
+    (v,) = ratecheck.verify([cid], quick=True, seeds=3, grid={"budget": (24,)}, out=tmp_path)
+    assert v.result.points and all(p.kind == "comparison" for p in v.result.points)
+    for p in v.result.points + v.control.points:
+        assert p.ci_low <= p.measured <= p.ci_high
+        assert any(s in p.note for s in ("significantly better", "no significant difference"))
+    assert all("A/A" in p.label for p in v.control.points)
+    assert (tmp_path / "rows" / f"{cid}.parquet").is_file()
