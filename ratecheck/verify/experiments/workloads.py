@@ -117,7 +117,7 @@ def comparison(claim: Claim, settings: Settings, grid, workload_name: str, metho
         )
         notes += _equal_steps(label, runs_a, runs_b, a, b, (name_a, name_b))
         rows += _rows(claim.id, "claim", name_a, width, runs_a)
-        rows += _rows(claim.id, "control", name_b, width, runs_b)
+        rows += _rows(claim.id, "claim", name_b, width, runs_b)
     notes.append(workload.description + "; x-axis of the figures: oracle calls")
     status = "diverged" if diverged else "ok"
     if diverged:
