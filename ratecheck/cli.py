@@ -402,7 +402,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     print(f"spectral LMO: SVD vs Newton–Schulz (ns5, 5 steps), backend {args.backend}")
     result = run_lmo_benchmark(quick=args.quick, backend=args.backend, report=report)
-    print(f"\nbatched seeds vs sequential runs (uSCG, spectral, SVD LMO), backend {args.backend}")
+    print(f"\nbatched seeds vs sequential runs (uSCG inner loop), backend {args.backend}")
     seeds = run_seeds_benchmark(quick=args.quick, backend=args.backend, report=_seeds_printer())
     for t in result["targets"] + seeds["targets"]:
         print(f"{'PASS' if t['passed'] else 'FAIL'}  {t['target']}: measured {t['measured']:.3g}")
@@ -414,12 +414,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _seeds_printer():
-    header = ("shape", "seeds", "steps", "batched_s", "sequential_s", "speed-up", "max rel diff")
-    widths = (10, 5, 5, 10, 12, 8, 12)
+    header = (
+        "geometry",
+        "shape",
+        "seeds",
+        "steps",
+        "batched_s",
+        "sequential_s",
+        "speed-up",
+        "max rel diff",
+    )
+    widths = (8, 10, 5, 5, 10, 12, 8, 12)
     printed = []
 
     def report(r: dict) -> None:
         cells = (
+            r["geometry"],
             r["shape"],
             str(r["seeds"]),
             str(r["steps"]),

@@ -77,8 +77,12 @@ class SampleBuffer:
 
     ``take(count)`` returns an (S, count, *shape) host array: the next ``count`` samples of every
     seed, in the order each seed's generator produced them. Drawing ``chunk`` samples per call
-    keeps the per-step cost of noisy oracles to one slice instead of S generator calls.
+    keeps the per-step cost of noisy oracles to one slice instead of S generator calls; the
+    chunk shrinks so that one refill stays under CHUNK_BYTES (64 seeds of 256×256 samples would
+    otherwise ask for 17 GB).
     """
+
+    CHUNK_BYTES = 256 * 2**20
 
     def __init__(
         self,
@@ -87,6 +91,8 @@ class SampleBuffer:
         shape: tuple[int, ...],
         chunk: int = 512,
     ) -> None:
+        per_sample = 8 * max(1, len(generators)) * int(np.prod(shape, dtype=np.int64))
+        chunk = max(1, min(chunk, self.CHUNK_BYTES // per_sample))
         self.generators, self.sample, self.shape, self.chunk = generators, sample, shape, chunk
         self._buffer = np.empty((len(generators), 0, *shape))
         self._next = 0

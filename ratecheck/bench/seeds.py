@@ -1,6 +1,8 @@
 """Batched seeds against sequential runs: S seeds in one array program against S runs of one
-seed each, on the inner loop of ``lmo-momentum-rate`` (uSCG with averaged momentum in spectral
-geometry, exact SVD LMO, on the nonconvex matrix problem with skewed gradient noise).
+seed each, on the inner loop of ``lmo-momentum-rate`` (uSCG with averaged momentum on the
+nonconvex matrix problem with skewed gradient noise) in two geometries: spectral (the exact SVD
+LMO, one LAPACK call per matrix however the seeds are stacked) and ℓ2 (Frobenius: elementwise
+arithmetic and reductions, where stacking seeds pays in full).
 
 Both sides run the same steps through the same runner with the same per-seed random streams
 (``Streams(first_seed=s)`` gives the sequential run of seed s exactly the batched run's seed-s
@@ -23,36 +25,44 @@ from ratecheck.bench.lmo import _sync, environment
 from ratecheck.problems.matrix import noisy_matrix
 from ratecheck.seeding import Streams
 from ratecheck.solvers.lmo_methods import uscg
-from ratecheck.solvers.norms import Spectral
+from ratecheck.solvers.norms import Frobenius, Spectral
 from ratecheck.verify.runner import run
 
 SEEDS = 64
-QUICK = {"sizes": ((16, 16),), "steps": 50}
-FULL = {"sizes": ((16, 16), (256, 256)), "steps": 200}
+QUICK = (((16, 16), 200),)  # (shape, steps): runs as long as the noise chunk (512) or longer
+FULL = (((16, 16), 1000), ((128, 128), 100))
+GEOMETRIES = {"spectral": Spectral, "l2": Frobenius}  # SVD per matrix; elementwise + reductions
 STREAM = "bench-batched-seeds"
 
 
-def _final_iterate(shape: tuple[int, int], steps: int, seeds: int, first: int, xp: Any):
+def _final_iterate(
+    shape: tuple[int, int], steps: int, seeds: int, first: int, xp: Any, geometry: str
+):
     problem = noisy_matrix(*shape, Streams(STREAM, 0, seeds, first), xp, sigma=1.0)
-    method = uscg(Spectral(), gamma=0.5 / steps**0.75, alpha=steps**-0.5)
+    method = uscg(GEOMETRIES[geometry](), gamma=0.5 / steps**0.75, alpha=steps**-0.5)
     tr = run(method, problem, steps, {"x": lambda x: x[0][:, 0, 0]}, checkpoints=[0, steps])
     return tr.metrics["x"][:, -1]
 
 
-def measure(shape: tuple[int, int], steps: int, xp: Any, seeds: int = SEEDS) -> dict:
+def measure(
+    shape: tuple[int, int], steps: int, xp: Any, seeds: int = SEEDS, geometry: str = "spectral"
+) -> dict:
     """Seconds for ``seeds`` seeds batched and one at a time, after a one-seed warm-up."""
-    _final_iterate(shape, 2, 1, 0, xp)
+    _final_iterate(shape, 2, 1, 0, xp, geometry)
     _sync(xp)
     start = time.perf_counter()
-    batched = _final_iterate(shape, steps, seeds, 0, xp)
+    batched = _final_iterate(shape, steps, seeds, 0, xp, geometry)
     _sync(xp)
     t_batched = time.perf_counter() - start
     start = time.perf_counter()
-    sequential = np.concatenate([_final_iterate(shape, steps, 1, s, xp) for s in range(seeds)])
+    sequential = np.concatenate(
+        [_final_iterate(shape, steps, 1, s, xp, geometry) for s in range(seeds)]
+    )
     _sync(xp)
     t_sequential = time.perf_counter() - start
     scale = np.maximum(np.abs(to_host(sequential)), 1e-300)
     return {
+        "geometry": geometry,
         "shape": f"{shape[0]}x{shape[1]}",
         "d": shape[0] * shape[1],
         "seeds": seeds,
@@ -69,13 +79,13 @@ def run_seeds_benchmark(
 ) -> dict:
     """Rows (one per size) and the target checks; ``report`` is called after each row."""
     xp = namespace(backend)
-    plan = QUICK if quick else FULL
     rows = []
-    for shape in plan["sizes"]:
-        row = measure(shape, plan["steps"], xp)
-        rows.append(row)
-        if report is not None:
-            report(row)
+    for geometry in GEOMETRIES:
+        for shape, steps in QUICK if quick else FULL:
+            row = measure(shape, steps, xp, geometry=geometry)
+            rows.append(row)
+            if report is not None:
+                report(row)
     return {"environment": environment(backend), "rows": rows, "targets": targets(rows, backend)}
 
 
@@ -85,7 +95,8 @@ def targets(rows: list[dict], backend: str) -> list[dict]:
     small = [r for r in rows if r["d"] <= 256]
     return [
         {
-            "target": f"batched/sequential at d = {r['d']} ({r['seeds']} seeds) ≥ {goal:g}",
+            "target": f"batched/sequential, {r['geometry']} at d = {r['d']} ({r['seeds']} seeds)"
+            f" ≥ {goal:g}",
             "measured": r["speedup"],
             "passed": r["speedup"] >= goal,
         }

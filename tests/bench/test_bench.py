@@ -72,7 +72,7 @@ def test_quick_bench_runs_end_to_end(capsys, tmp_path):
     assert main(["bench", "--quick", "--json", str(tmp_path / "b.json")]) == 0
     out = capsys.readouterr().out
     assert "NS efficiency" in out and "speed-up" in out
-    assert out.count("PASS") + out.count("FAIL") == 4  # three LMO targets, one batched-seeds
+    assert out.count("PASS") + out.count("FAIL") == 5  # three LMO targets, two batched-seeds
     doc = json.loads((tmp_path / "b.json").read_text())
     assert doc["batched_seeds"]["rows"][0]["max_rel_diff"] <= 1e-12
 
