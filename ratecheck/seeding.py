@@ -101,7 +101,8 @@ class SampleBuffer:
         if self._next + count > self._buffer.shape[1]:
             size = max(self.chunk, count)
             fresh = np.stack([self.sample(g, (size, *self.shape)) for g in self.generators])
-            self._buffer = np.concatenate([self._buffer[:, self._next :], fresh], axis=1)
+            rest = self._buffer[:, self._next :]
+            self._buffer = np.concatenate([rest, fresh], axis=1) if rest.shape[1] else fresh
             self._next = 0
         out = self._buffer[:, self._next : self._next + count]
         self._next += count
