@@ -183,6 +183,28 @@ def point_rows(
     ]
 
 
+def horizon_sweep(
+    claim_id: str,
+    runs: dict[str, tuple[str, Callable[[int], tuple[np.ndarray, Trace]]]],
+    horizons: Sequence[int],
+    prefix: str,
+    param: str,
+    metric: str = "avg_dual_grad",
+) -> tuple[dict[str, np.ndarray], list[dict[str, Any]], list[Trace]]:
+    """Each method ``name: (role, run_at)`` at every horizon, methods in order and horizons
+    inside (runs that share a problem draw its noise in this order); ``run_at(K)`` returns the
+    (S,) statistic and its trace. Returns {name: (S, n_K)}, the flat rows and the traces."""
+    averages, rows, traces = {}, [], []
+    for name, (role, run_at) in runs.items():
+        results = [run_at(k) for k in horizons]
+        traces += [tr for _, tr in results]
+        averages[name] = np.stack([avg for avg, _ in results], axis=1)
+        rows += point_rows(
+            claim_id, role, f"{prefix}/{name}", param, horizons, averages[name], metric
+        )
+    return averages, rows, traces
+
+
 def status_of(traces: Sequence[Trace]) -> str:
     """ "diverged" if any seed of any trace diverged, else "ok"."""
     return "diverged" if any(tr.diverged for tr in traces) else "ok"

@@ -27,6 +27,7 @@ from ratecheck.verify.experiments.base import (
     GridParam,
     Outcome,
     Settings,
+    horizon_sweep,
     point_rows,
     predicted_rows,
     register_experiment,
@@ -480,40 +481,34 @@ def ggnc_stochastic_rate(claim: Claim, settings: Settings, grid) -> Outcome:
     points, control, rows, traces = [], [], [], []
     for g, geometry in enumerate(_geometries(grid)):
         norm, _, key = GEOMETRIES[geometry]
-        averages = {}
-        for name in ("momentum", "no-momentum"):
-            per_n = []
-            for n in ns:
-                problem = _problem(
-                    geometry,
-                    Streams(claim.id, g, settings.seeds),
-                    settings.xp,
-                    noise="skewed",
-                    start_distance=1.0,
-                    distance_norm="l2" if key == "spectral" else key,
-                )
-                L0, L1 = _l0_l1(problem, geometry)
-                alpha = float(alpha49(n=n)) if name == "momentum" else 1.0
-                method = ggnc(
-                    norm,
-                    float(gamma49(n=n, L_0=L0)),
-                    float(rho49(L_0=L0, n=n, L_1=L1)),
-                    alpha,
-                    stochastic=True,
-                )
-                avg, tr = averaged_dual_gradient(method, problem, n, norm)
-                per_n.append(avg)
-                traces.append(tr)
-            averages[name] = np.stack(per_n, axis=1)
-            rows += point_rows(
-                claim.id,
-                "claim" if name == "momentum" else "control",
-                f"{geometry}/{name}",
-                "n",
-                ns,
-                averages[name],
-                "avg_dual_grad",
+
+        def run_at(n: int, momentum: bool, geometry=geometry, g=g, norm=norm, key=key):
+            problem = _problem(
+                geometry,
+                Streams(claim.id, g, settings.seeds),
+                settings.xp,
+                noise="skewed",
+                start_distance=1.0,
+                distance_norm="l2" if key == "spectral" else key,
             )
+            L0, L1 = _l0_l1(problem, geometry)
+            alpha = float(alpha49(n=n)) if momentum else 1.0
+            method = ggnc(
+                norm,
+                float(gamma49(n=n, L_0=L0)),
+                float(rho49(L_0=L0, n=n, L_1=L1)),
+                alpha,
+                stochastic=True,
+            )
+            return averaged_dual_gradient(method, problem, n, norm)
+
+        runs = {
+            "momentum": ("claim", lambda n, run_at=run_at: run_at(n, True)),
+            "no-momentum": ("control", lambda n, run_at=run_at: run_at(n, False)),
+        }
+        averages, new_rows, new_traces = horizon_sweep(claim.id, runs, ns, geometry, "n")
+        rows += new_rows
+        traces += new_traces
         points.append(
             Point.of(
                 f"{geometry}/momentum: α = n^-1/2, {window}",

@@ -25,7 +25,7 @@ from ratecheck.verify.experiments.base import (
     Outcome,
     Settings,
     horizon_param,
-    point_rows,
+    horizon_sweep,
     register_experiment,
     status_of,
 )
@@ -344,6 +344,16 @@ def _slope_point(label: str, predicted: float, Ks: list[int], averages: np.ndarr
     return Point(label, "exponent", predicted, est.value, tol, est.ci_low, est.ci_high)
 
 
+def _uscg_run(norm, problem, t0: float, step_of, alpha_of):
+    """K ↦ (run-averaged ‖∇f‖_*, trace) of uSCG with t = step_of(t₀, K), α = alpha_of(K) or 1."""
+
+    def run_at(k: int):
+        alpha = alpha_of(K=k) if alpha_of else 1.0
+        return averaged_dual_gradient(uscg(norm, step_of(t_0=t0, K=k), alpha), problem, k, norm)
+
+    return run_at
+
+
 def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
     """Slopes of log mean_k ‖∇f(x_k)‖_* against log K, per geometry.
 
@@ -370,22 +380,13 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         if not settings.quick:
             clean = noisy_matrix(*MATRIX, streams, settings.xp, noise="none", sigma=0.0)
             plans["deterministic"] = ("claim", clean, t_det_K, None)
-        averages = {}
-        for name, (role, problem, step_of, alpha_of) in plans.items():
-            results = [
-                averaged_dual_gradient(
-                    uscg(norm, step_of(t_0=t0, K=k), alpha_of(K=k) if alpha_of else 1.0),
-                    problem,
-                    k,
-                    norm,
-                )
-                for k in Ks
-            ]
-            traces += [tr for _, tr in results]
-            averages[name] = np.stack([avg for avg, _ in results], axis=1)  # (S, n_K)
-            rows += point_rows(
-                claim.id, role, f"{geometry}/{name}", "K", Ks, averages[name], "avg_dual_grad"
-            )
+        runs = {
+            name: (role, _uscg_run(norm, problem, t0, step_of, alpha_of))
+            for name, (role, problem, step_of, alpha_of) in plans.items()
+        }
+        averages, new_rows, new_traces = horizon_sweep(claim.id, runs, Ks, geometry, "K")
+        rows += new_rows
+        traces += new_traces
         tol = claim.tolerance
         points.append(
             _slope_point(

@@ -25,6 +25,7 @@ from ratecheck.verify.experiments.base import (
     Outcome,
     Settings,
     horizon_param,
+    horizon_sweep,
     point_rows,
     register_experiment,
     status_of,
@@ -178,34 +179,26 @@ def schattor_rate(claim: Claim, settings: Settings, grid) -> Outcome:
     for p in (float(v) for v in grid["p"]):
         norm = nm.Schatten(p)
         theta, rho_bar = _schatten_constants(p, min(MATRIX))
-        averages = {}
-        for name in ("momentum", "no-momentum"):
-            per_K = []
-            for k in Ks:
-                problem = noisy_matrix(
-                    *MATRIX,
-                    Streams("lmo-momentum-rate", 0, settings.seeds),
-                    settings.xp,
-                    noise="skewed",
-                )
-                delta = float(np.max(to_host(problem.value(problem.x0))))
-                t0 = t0_of(Delta=delta, theta=theta, rho_bar=rho_bar, L_2=problem.constants["L2"])
-                alpha = float(alpha_K(K=k)) if name == "momentum" else 1.0
-                avg, tr = averaged_dual_gradient(
-                    schattor(p, t_K(t_0=t0, K=k), alpha), problem, k, norm
-                )
-                per_K.append(avg)
-                traces.append(tr)
-            averages[name] = np.stack(per_K, axis=1)
-            rows += point_rows(
-                claim.id,
-                "claim" if name == "momentum" else "control",
-                f"p={p:g}/{name}",
-                "K",
-                Ks,
-                averages[name],
-                "avg_dual_grad",
+
+        def run_at(k: int, momentum: bool, p=p, norm=norm, theta=theta, rho_bar=rho_bar):
+            problem = noisy_matrix(
+                *MATRIX,
+                Streams("lmo-momentum-rate", 0, settings.seeds),
+                settings.xp,
+                noise="skewed",
             )
+            delta = float(np.max(to_host(problem.value(problem.x0))))
+            t0 = t0_of(Delta=delta, theta=theta, rho_bar=rho_bar, L_2=problem.constants["L2"])
+            alpha = float(alpha_K(K=k)) if momentum else 1.0
+            return averaged_dual_gradient(schattor(p, t_K(t_0=t0, K=k), alpha), problem, k, norm)
+
+        runs = {
+            "momentum": ("claim", lambda k, run_at=run_at: run_at(k, True)),
+            "no-momentum": ("control", lambda k, run_at=run_at: run_at(k, False)),
+        }
+        averages, new_rows, new_traces = horizon_sweep(claim.id, runs, Ks, f"p={p:g}", "K")
+        rows += new_rows
+        traces += new_traces
         points.append(
             Point.of(
                 f"p={p:g}/momentum: α = K^-1/2, η ∝ K^-3/4, {window}",
