@@ -35,6 +35,7 @@ from ratecheck.verify.experiments.base import (
     Outcome,
     Settings,
     horizon_param,
+    horizon_sweep,
     point_rows,
     register_experiment,
     status_of,
@@ -103,20 +104,22 @@ def hcm_rate_comparison(
         probe = build(geometry, Streams(stream_id, g, settings.seeds))
         const = schedule_constants(probe, theta, rho_bar, probe.constants[smoothness_key])
         extra[geometry] = const
-        averages = {}
-        for name in ("momentum", *VARIANTS, "uncorrected"):
-            per_K = []
-            for k in Ks:
-                streams = Streams(stream_id, g, settings.seeds)  # same noise for every method
-                method = _method(name, norm, k, const, streams.method)
-                avg, tr = averaged_dual_gradient(method, build(geometry, streams), k, norm)
-                per_K.append(avg)
-                traces.append(tr)
-            averages[name] = np.stack(per_K, axis=1)
-            role = "control" if name == "uncorrected" else "claim"
-            rows += point_rows(
-                claim.id, role, f"{geometry}/{name}", "K", Ks, averages[name], "avg_dual_grad"
+
+        def run_at(k: int, name: str, g=g, geometry=geometry, norm=norm, const=const):
+            streams = Streams(stream_id, g, settings.seeds)  # same noise for every method
+            method = _method(name, norm, k, const, streams.method)
+            return averaged_dual_gradient(method, build(geometry, streams), k, norm)
+
+        runs = {
+            name: (
+                "control" if name == "uncorrected" else "claim",
+                lambda k, name=name, run_at=run_at: run_at(k, name),
             )
+            for name in ("momentum", *VARIANTS, "uncorrected")
+        }
+        averages, new_rows, new_traces = horizon_sweep(claim.id, runs, Ks, geometry, "K")
+        rows += new_rows
+        traces += new_traces
         slope = {name: loglog_slope(Ks, v) for name, v in averages.items()}
         for name in VARIANTS:
             predicted = th.hcm_v1_exponent() if name == "hcm-current" else th.hcm_exponent()

@@ -26,6 +26,7 @@ from ratecheck.verify.experiments.base import (
     Outcome,
     Settings,
     horizon_param,
+    horizon_sweep,
     point_rows,
     register_experiment,
     status_of,
@@ -430,33 +431,30 @@ def transported_scion_complexity(claim: Claim, settings: Settings, grid) -> Outc
             "transported": (True, True),
             "no-transport": (True, False),
         }
-        averages = {}
+
+        def run_at(k: int, one_minus_beta, eta, transport: bool, p=p, norm=norm, eta0=eta0):
+            method = scion_heavy_tail(
+                norm,
+                eta0 * float(eta(K=k)),
+                min(1.0, float(one_minus_beta(K=k))),
+                transport=transport,
+            )
+            problem = _rate_problem(p, Streams(claim.id, int(10 * p), settings.seeds), settings)
+            return averaged_dual_gradient(method, problem, k, norm)
+
+        runs = {}
         for name, (schedule, transport) in plans.items():
             one_minus_beta, eta = (
                 Schedule(e.subs(th.p_sym, sp.nsimplify(p)), (th.K_sym,))
                 for e in th.schedule_in_K(schedule)
             )
-            per_K = []
-            for k in Ks:
-                method = scion_heavy_tail(
-                    norm,
-                    eta0 * float(eta(K=k)),
-                    min(1.0, float(one_minus_beta(K=k))),
-                    transport=transport,
-                )
-                avg, tr = averaged_dual_gradient(
-                    method,
-                    _rate_problem(p, Streams(claim.id, int(10 * p), settings.seeds), settings),
-                    k,
-                    norm,
-                )
-                per_K.append(avg)
-                traces.append(tr)
-            averages[name] = np.stack(per_K, axis=1)
-            role = "control" if name == "no-transport" else "claim"
-            rows += point_rows(
-                claim.id, role, f"p={p:g}/{name}", "K", Ks, averages[name], "avg_dual_grad"
+            runs[name] = (
+                "control" if name == "no-transport" else "claim",
+                lambda k, a=(one_minus_beta, eta, transport), run_at=run_at: run_at(k, *a),
             )
+        averages, new_rows, new_traces = horizon_sweep(claim.id, runs, Ks, f"p={p:g}", "K")
+        rows += new_rows
+        traces += new_traces
         slope = {n: loglog_slope(Ks, a) for n, a in averages.items()}
         batched_rate = float(th.rate_in_K(th.batched_exponent).subs(th.p_sym, sp.nsimplify(p)))
         points += [
