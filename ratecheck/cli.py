@@ -381,11 +381,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "matmul GFLOP/s",
         "NS efficiency",
     )
-    widths = (10, 8, 5, 10, 10, 8, 11, 15, 13)
-    printed = []
-
-    def report(r: dict) -> None:
-        cells = (
+    report = _row_printer(
+        header,
+        (10, 8, 5, 10, 10, 8, 11, 15, 13),
+        lambda r: (
             r["shape"],
             r["dtype"],
             str(r["batch"]),
@@ -395,10 +394,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             f"{r['ns_gflops']:.4g}",
             f"{r['matmul_gflops']:.4g}",
             f"{r['efficiency']:.3f}",
-        )
-        lines = _table(header, [cells], widths).splitlines()
-        print("\n".join(lines if not printed else lines[-1:]), flush=True)
-        printed.append(r)
+        ),
+    )
 
     print(f"spectral LMO: SVD vs Newton–Schulz (ns5, 5 steps), backend {args.backend}")
     result = run_lmo_benchmark(quick=args.quick, backend=args.backend, report=report)
@@ -413,6 +410,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _row_printer(header: Sequence[str], widths: Sequence[int], cells_of):
+    """A report callback printing the table header once, then one row per result."""
+    printed = []
+
+    def report(r: dict) -> None:
+        lines = _table(header, [cells_of(r)], widths).splitlines()
+        print("\n".join(lines if not printed else lines[-1:]), flush=True)
+        printed.append(r)
+
+    return report
+
+
 def _seeds_printer():
     header = (
         "geometry",
@@ -424,11 +433,10 @@ def _seeds_printer():
         "speed-up",
         "max rel diff",
     )
-    widths = (8, 10, 5, 5, 10, 12, 8, 12)
-    printed = []
-
-    def report(r: dict) -> None:
-        cells = (
+    return _row_printer(
+        header,
+        (8, 10, 5, 5, 10, 12, 8, 12),
+        lambda r: (
             r["geometry"],
             r["shape"],
             str(r["seeds"]),
@@ -437,12 +445,8 @@ def _seeds_printer():
             f"{r['sequential_s']:.4g}",
             f"{r['speedup']:.3g}",
             f"{r['max_rel_diff']:.2g}",
-        )
-        lines = _table(header, [cells], widths).splitlines()
-        print("\n".join(lines if not printed else lines[-1:]), flush=True)
-        printed.append(r)
-
-    return report
+        ),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

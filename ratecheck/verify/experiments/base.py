@@ -205,6 +205,13 @@ def horizon_sweep(
     return averages, rows, traces
 
 
+def slope_point(
+    label: str, predicted: float, horizons: Sequence[float], values: np.ndarray, tol: float
+) -> Point:
+    """An exponent point: the log-log slope of ``values`` (S, n) against ``horizons``."""
+    return Point.of(label, "exponent", predicted, loglog_slope(horizons, values), tol)
+
+
 def status_of(traces: Sequence[Trace]) -> str:
     """ "diverged" if any seed of any trace diverged, else "ok"."""
     return "diverged" if any(tr.diverged for tr in traces) else "ok"

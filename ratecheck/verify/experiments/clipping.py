@@ -31,6 +31,7 @@ from ratecheck.verify.experiments.base import (
     point_rows,
     predicted_rows,
     register_experiment,
+    slope_point,
     status_of,
     trace_rows,
 )
@@ -509,24 +510,11 @@ def ggnc_stochastic_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         averages, new_rows, new_traces = horizon_sweep(claim.id, runs, ns, geometry, "n")
         rows += new_rows
         traces += new_traces
-        points.append(
-            Point.of(
-                f"{geometry}/momentum: α = n^-1/2, {window}",
-                "exponent",
-                float(claim.predicted),
-                loglog_slope(ns, averages["momentum"]),
-                claim.tolerance,
-            )
-        )
-        control.append(
-            Point.of(
-                f"{geometry}/no-momentum: α = 1, {window}",
-                "exponent",
-                float(claim.predicted),
-                loglog_slope(ns, averages["no-momentum"]),
-                claim.tolerance,
-            )
-        )
+        predicted, tol = float(claim.predicted), claim.tolerance
+        label = f"{geometry}/momentum: α = n^-1/2, {window}"
+        points.append(slope_point(label, predicted, ns, averages["momentum"], tol))
+        label = f"{geometry}/no-momentum: α = 1, {window}"
+        control.append(slope_point(label, predicted, ns, averages["no-momentum"], tol))
     status = status_of(traces)
     return Outcome(Judgement(points, status), Judgement(control, status), rows)
 

@@ -18,7 +18,6 @@ from ratecheck.theory import lmo as th
 from ratecheck.theory.claim import Claim
 from ratecheck.theory.schedules import Schedule
 from ratecheck.theory.symbols import K
-from ratecheck.verify.estimators import loglog_slope
 from ratecheck.verify.experiments.base import (
     Experiment,
     GridParam,
@@ -27,6 +26,7 @@ from ratecheck.verify.experiments.base import (
     horizon_param,
     horizon_sweep,
     register_experiment,
+    slope_point,
     status_of,
 )
 from ratecheck.verify.runner import run
@@ -339,11 +339,6 @@ def averaged_dual_gradient(method, problem, steps: int, norm) -> tuple[np.ndarra
     return np.mean(tr.metrics["grad_dual"][:, :steps], axis=1), tr
 
 
-def _slope_point(label: str, predicted: float, Ks: list[int], averages: np.ndarray, tol: float):
-    est = loglog_slope(Ks, averages)
-    return Point(label, "exponent", predicted, est.value, tol, est.ci_low, est.ci_high)
-
-
 def _uscg_run(norm, problem, t0: float, step_of, alpha_of):
     """K ↦ (run-averaged ‖∇f‖_*, trace) of uSCG with t = step_of(t₀, K), α = alpha_of(K) or 1."""
 
@@ -389,7 +384,7 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         traces += new_traces
         tol = claim.tolerance
         points.append(
-            _slope_point(
+            slope_point(
                 f"{geometry}/momentum: α=K^-1/2, t∝K^-3/4, {window}",
                 predicted,
                 Ks,
@@ -399,7 +394,7 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         )
         if "deterministic" in averages:
             points.append(
-                _slope_point(
+                slope_point(
                     f"{geometry}/deterministic: noiseless, α=1, t∝K^-1/2, {window}",
                     float(th.deterministic_exponent()),
                     Ks,
@@ -408,7 +403,7 @@ def lmo_momentum_rate(claim: Claim, settings: Settings, grid) -> Outcome:
                 )
             )
         control.append(
-            _slope_point(
+            slope_point(
                 f"{geometry}/no-momentum: α=1, t∝K^-3/4, {window}",
                 predicted,
                 Ks,

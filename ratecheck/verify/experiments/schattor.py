@@ -28,6 +28,7 @@ from ratecheck.verify.experiments.base import (
     horizon_sweep,
     point_rows,
     register_experiment,
+    slope_point,
     status_of,
 )
 from ratecheck.verify.experiments.lmo import (
@@ -199,24 +200,11 @@ def schattor_rate(claim: Claim, settings: Settings, grid) -> Outcome:
         averages, new_rows, new_traces = horizon_sweep(claim.id, runs, Ks, f"p={p:g}", "K")
         rows += new_rows
         traces += new_traces
-        points.append(
-            Point.of(
-                f"p={p:g}/momentum: α = K^-1/2, η ∝ K^-3/4, {window}",
-                "exponent",
-                float(claim.predicted),
-                loglog_slope(Ks, averages["momentum"]),
-                claim.tolerance,
-            )
-        )
-        control.append(
-            Point.of(
-                f"p={p:g}/no-momentum: α = 1, {window}",
-                "exponent",
-                float(claim.predicted),
-                loglog_slope(Ks, averages["no-momentum"]),
-                claim.tolerance,
-            )
-        )
+        predicted, tol = float(claim.predicted), claim.tolerance
+        label = f"p={p:g}/momentum: α = K^-1/2, η ∝ K^-3/4, {window}"
+        points.append(slope_point(label, predicted, Ks, averages["momentum"], tol))
+        label = f"p={p:g}/no-momentum: α = 1, {window}"
+        control.append(slope_point(label, predicted, Ks, averages["no-momentum"], tol))
     status = status_of(traces)
     return Outcome(Judgement(points, status), Judgement(control, status), rows)
 
