@@ -14,11 +14,21 @@ from typing import Any
 
 import numpy as np
 from array_api_compat import array_namespace as _compat_namespace
-from array_api_compat import is_cupy_array
+from array_api_compat import device, is_cupy_array
 
 from ratecheck.errors import UsageError
 
-__all__ = ["BACKENDS", "array_namespace", "asarray", "available_backends", "namespace", "to_host"]
+__all__ = [
+    "BACKENDS",
+    "array_namespace",
+    "asarray",
+    "available_backends",
+    "device",
+    "like",
+    "namespace",
+    "to_host",
+    "torch_device",
+]
 
 BACKENDS = ("numpy", "cupy")
 
@@ -79,11 +89,34 @@ def asarray(host_array: Any, xp: ModuleType, dtype: Any = None) -> Any:
     return xp.asarray(host_array, dtype=dtype)
 
 
+def like(host_array: Any, reference: Any) -> Any:
+    """Move a host (NumPy) array next to ``reference``: its namespace, dtype and device (a CuPy
+    array's GPU, a PyTorch tensor's CPU or CUDA device)."""
+    xp = array_namespace(reference)
+    return xp.asarray(host_array, dtype=reference.dtype, device=device(reference))
+
+
 def to_host(x: Any) -> np.ndarray:
     """A NumPy copy of any backend's array (a no-op view for NumPy)."""
     if is_cupy_array(x):
         return x.get()
     return np.asarray(x)
+
+
+def torch_device(backend: str) -> str:
+    """The PyTorch device that stands for ``backend`` in the neural-network workloads: the GPU
+    ("cuda") for CuPy, the CPU for NumPy. Checks the GPU is there the way ``namespace`` does."""
+    if backend == "numpy":
+        return "cpu"
+    namespace(backend)
+    import torch
+
+    if not torch.cuda.is_available():
+        raise UsageError(
+            "backend 'cupy' runs the workloads on CUDA, which this PyTorch cannot"
+            " reach; valid choices here: numpy"
+        )
+    return "cuda"
 
 
 def name_of(xp: ModuleType) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ratecheck.backend import array_namespace, asarray
+from ratecheck.backend import array_namespace, asarray, like
 from ratecheck.errors import UsageError
 from ratecheck.problems.base import Blocks
 from ratecheck.seeding import SampleBuffer, Streams, draw
@@ -52,14 +52,14 @@ class NoisyOracles:
         if self.noise_samples is None or self.sigma == 0:
             return (g,)
         xi = self.noise_samples.take(batch).mean(axis=1)
-        return (g + self.sigma * asarray(xi, array_namespace(g), g.dtype),)
+        return (g + self.sigma * like(xi, g),)
 
     def stochastic_hvp(self, x: Blocks, v: Blocks) -> Blocks:
         """∇²f(X)[V] + σ_H ζ ⊙ V."""
         (h,) = self.hvp(x, v)
         if self.hessian_samples is None or self.sigma_hessian == 0:
             return (h,)
-        zeta = asarray(self.hessian_samples.take(1)[:, 0], array_namespace(h), h.dtype)
+        zeta = like(self.hessian_samples.take(1)[:, 0], h)
         return (h + self.sigma_hessian * zeta * v[0],)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ratecheck.backend import array_namespace, asarray
+from ratecheck.backend import like
 from ratecheck.seeding import SampleBuffer
 from ratecheck.solvers.base import Method
 from ratecheck.solvers.norms import per_seed, product
@@ -71,7 +71,7 @@ def hcm(
         if q_samples is None:
             point = x
         else:
-            q = asarray(q_samples.take(1)[:, 0], array_namespace(x[0]), x[0].dtype)
+            q = like(q_samples.take(1)[:, 0], x[0])
             point = tuple(per_seed(q, a) * a + (1 - per_seed(q, a)) * b for a, b in zip(x, x_prev))
         return oracle.stochastic_hvp(point, delta) if stochastic else oracle.hvp(point, delta)
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ratecheck.backend import array_namespace
+from ratecheck.backend import array_namespace, device
 from ratecheck.errors import UsageError
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ class L1:
     def lmo(self, d: Any) -> Any:
         xp = array_namespace(d)
         top = xp.argmax(xp.abs(d), axis=-1)
-        onehot = xp.astype(xp.arange(d.shape[-1]) == top[..., None], d.dtype)
+        onehot = xp.astype(xp.arange(d.shape[-1], device=device(d)) == top[..., None], d.dtype)
         return -xp.sign(d) * onehot
 
 
@@ -331,7 +331,8 @@ class Schatten:
         if self.p == math.inf:
             w = _rank_mask(xp, s, d.shape)
         elif self.p == 1:
-            w = xp.astype(xp.arange(s.shape[-1]) == 0, s.dtype) * xp.astype(s[..., :1] > 0, s.dtype)
+            first = xp.arange(s.shape[-1], device=device(s)) == 0
+            w = xp.astype(first, s.dtype) * xp.astype(s[..., :1] > 0, s.dtype)
         else:  # singular values at round-off level are zeros of the exact input
             r = _safe_div(xp, s, s[..., :1]) ** (self.q - 1) * _rank_mask(xp, s, d.shape)
             w = _safe_div(xp, r, Lp._pnorm(r, self.p)[..., None])

@@ -1,6 +1,8 @@
 """Training runs for the workloads: one seed at a time (torch models are not batched over
 seeds), minibatches drawn from the seed's own NumPy stream, full-batch training loss and
-gradient norm recorded at checkpoints spaced evenly in oracle calls.
+gradient norm recorded at checkpoints spaced evenly in oracle calls. ``device`` is a PyTorch
+device ("cpu", "cuda"): the model is initialized on the CPU (the same weights everywhere) and
+moved there with the data; minibatch indices are drawn on the host.
 
 Oracle calls (DESIGN.md, Oracle accounting): a minibatch gradient is one call, a minibatch
 Hessian-vector product one call; a comparison "at equal budget" gives each method the same
@@ -126,8 +128,14 @@ class Curves:
     diverged: bool
 
 
-def _evaluate(workload: Workload, model: torch.nn.Module) -> tuple[float, float]:
+@cache
+def _data_on(workload: Workload, device: str) -> tuple[torch.Tensor, torch.Tensor]:
     X, Y = workload.data()
+    return X.to(device), Y.to(device)
+
+
+def _evaluate(workload: Workload, model: torch.nn.Module, device: str) -> tuple[float, float]:
+    X, Y = _data_on(workload, device)
     X, Y = X[: workload.eval_size], Y[: workload.eval_size]
     model.zero_grad(set_to_none=True)
     with torch.enable_grad():
@@ -140,27 +148,31 @@ def _evaluate(workload: Workload, model: torch.nn.Module) -> tuple[float, float]
     return float(value.detach()), grad
 
 
-def initial_model(workload: Workload, seed: int, width: int | None = None) -> torch.nn.Module:
+def initial_model(
+    workload: Workload, seed: int, width: int | None = None, device: str = "cpu"
+) -> torch.nn.Module:
     """The model at initialization for ``seed`` (torch's global RNG left as it was)."""
     with torch.random.fork_rng():
         torch.manual_seed(seed)
-        return workload.model(width or workload.width).to(DTYPE)
+        return workload.model(width or workload.width).to(DTYPE).to(device)
 
 
-def minibatches(workload: Workload, seed: int, stream: int = 17):
+def minibatches(workload: Workload, seed: int, stream: int = 17, device: str = "cpu"):
     """The seed's minibatches, drawn without replacement within each batch; ``stream`` picks
     another order for the same seed (the A/A controls)."""
-    X, Y = workload.data()
+    X, Y = _data_on(workload, device)
     rng = np.random.default_rng([seed, stream])
     while True:
-        idx = torch.tensor(rng.choice(len(X), workload.batch, replace=False))
+        idx = torch.tensor(rng.choice(len(X), workload.batch, replace=False), device=device)
         yield X[idx], Y[idx]
 
 
-def first_gradient(workload: Workload, seed: int, width: int | None = None) -> list:
+def first_gradient(
+    workload: Workload, seed: int, width: int | None = None, device: str = "cpu"
+) -> list:
     """The minibatch gradient at initialization on the seed's first minibatch."""
-    model = initial_model(workload, seed, width)
-    xb, yb = next(minibatches(workload, seed))
+    model = initial_model(workload, seed, width, device)
+    xb, yb = next(minibatches(workload, seed, device=device))
     with torch.enable_grad():
         return list(torch.autograd.grad(workload.loss(model, xb, yb), list(model.parameters())))
 
@@ -177,21 +189,22 @@ def train(
     width: int | None = None,
     checkpoints: int = 16,
     stream: int = 17,
+    device: str = "cpu",
 ) -> Curves:
     """Train one seed for ``budget`` oracle calls (``budget // calls_per_step`` steps).
 
     ``backward``: compute the minibatch gradient at the current point before each step (every
     method but transported Scion, whose gradient is taken at another point); ``closure``: pass
     the minibatch loss to ``step`` (HCM-LMO's HVPs, transported Scion's gradient)."""
-    model = initial_model(workload, seed, width)
-    batches = minibatches(workload, seed, stream)
+    model = initial_model(workload, seed, width, device)
+    batches = minibatches(workload, seed, stream, device)
     optimizer = make_optimizer(list(model.parameters()))
     steps = budget // calls_per_step
     marks = set(np.unique(np.round(np.linspace(0, steps, checkpoints + 1)).astype(int)).tolist())
     calls, losses, grads = [], [], []
     for k in range(steps + 1):
         if k in marks:
-            value, grad = _evaluate(workload, model)
+            value, grad = _evaluate(workload, model, device)
             calls.append(k * calls_per_step)
             losses.append(value)
             grads.append(grad)

@@ -211,3 +211,15 @@ def test_backend_parity(xp):
     D = rng.standard_normal((2, 6, 4))
     for norm in matrix_norms((6, 4)):
         np.testing.assert_allclose(to_host(norm.lmo(xp.asarray(D))), norm.lmo(D), atol=1e-10)
+
+
+def test_every_norm_keeps_its_input_device():
+    """Norms create index arrays (one-hot LMOs) on their input's device: run on PyTorch's
+    "meta" device, where a tensor made on the CPU instead fails the operation."""
+    torch = pytest.importorskip("torch")
+    vectors = torch.empty((2, 5), dtype=torch.float64, device="meta")
+    matrices = torch.empty((2, 6, 4), dtype=torch.float64, device="meta")
+    cases = [(n, vectors) for n in vector_norms()] + [(n, matrices) for n in matrix_norms((6, 4))]
+    for norm, d in cases:
+        for out in (norm.lmo(d), norm.dual(d), norm.norm(d)):
+            assert out.device.type == "meta", norm

@@ -34,10 +34,11 @@ STEPS = 3
 
 def loss(W, b):
     """Σ ½(W − T)² + λ(1 − cos W) + ½‖b − c‖²: a nonconvex loss with a varying Hessian."""
+    on = {"device": W.device}
     return (
-        0.5 * ((W - torch.as_tensor(T)) ** 2).sum()
+        0.5 * ((W - torch.as_tensor(T, **on)) ** 2).sum()
         + LAM * (1 - torch.cos(W)).sum()
-        + 0.5 * ((b - torch.as_tensor(C)) ** 2).sum()
+        + 0.5 * ((b - torch.as_tensor(C, **on)) ** 2).sum()
     )
 
 
@@ -66,21 +67,27 @@ def numpy_run(method, with_bias):
     return x
 
 
-def torch_run(make, with_bias, needs_closure):
-    W = torch.tensor(W0, requires_grad=True)
-    b = torch.tensor(B0, requires_grad=True)
+def torch_steps(make, with_bias, needs_closure, device="cpu"):
+    """The parameters after STEPS steps of the optimizer ``make`` builds, all on ``device``."""
+    W = torch.tensor(W0, requires_grad=True, device=device)
+    b = torch.tensor(B0, requires_grad=True, device=device)
     params = [W, b] if with_bias else [W]
     opt = make(params)
-    zero_b = torch.zeros(6, dtype=torch.float64)
+    c = torch.as_tensor(C, device=device)
 
     def closure():
-        return loss(W, b if with_bias else zero_b + torch.as_tensor(C))
+        return loss(W, b if with_bias else c)
 
     for _ in range(STEPS):
         opt.zero_grad()
         closure().backward()
         opt.step(closure if needs_closure else None)
-    return tuple(p.detach().numpy()[None] for p in params)
+    return params
+
+
+def torch_run(make, with_bias, needs_closure, device="cpu"):
+    params = torch_steps(make, with_bias, needs_closure, device)
+    return tuple(p.detach().cpu().numpy()[None] for p in params)
 
 
 SPECTRAL = nm.Spectral((6, 4), "rms_rms")
@@ -160,6 +167,28 @@ def test_steps_equal_the_numpy_solver(case):
     for e, g in zip(expected, got):
         np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
     assert not np.allclose(got[0], W0[None])  # the optimizer moved
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_steps_stay_on_the_parameters_device(case):
+    """On PyTorch's "meta" device (shapes only, no numbers) any tensor the solvers create on the
+    CPU instead of the parameters' device makes the step fail: this is the CPU-side check that
+    the optimizers can run on CUDA."""
+    make, _, with_bias, needs_closure = CASES[case]
+    params = torch_steps(make, with_bias, needs_closure, device="meta")
+    assert all(p.device.type == "meta" for p in params)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("case", list(CASES))
+def test_steps_on_cuda_equal_the_cpu(case):
+    if not torch.cuda.is_available():
+        pytest.skip("PyTorch sees no CUDA device")
+    make, _, with_bias, needs_closure = CASES[case]
+    cpu = torch_run(make, with_bias, needs_closure)
+    cuda = torch_run(make, with_bias, needs_closure, device="cuda")
+    for a, b in zip(cpu, cuda):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-12)
 
 
 def test_methods_that_need_a_closure_say_so():

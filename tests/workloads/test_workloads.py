@@ -81,3 +81,37 @@ def test_comparison_claims_report_paired_cis_and_an_a_a_control(cid, tmp_path):
         assert any(s in p.note for s in ("significantly better", "no significant difference"))
     assert all("A/A" in p.label for p in v.control.points)
     assert (tmp_path / "rows" / f"{cid}.parquet").is_file()
+
+
+def test_workloads_run_on_the_cpu_for_numpy_and_refuse_a_missing_gpu():
+    from ratecheck.backend import torch_device
+    from ratecheck.errors import UsageError
+
+    assert torch_device("numpy") == "cpu"
+    if not torch.cuda.is_available():
+        with pytest.raises(UsageError, match="valid choices here: numpy"):
+            torch_device("cupy")
+
+
+def _short_mlp_run(**device):
+    from ratecheck.torch import Scion
+
+    optimizer = lambda ps: Scion(ps, lr=2.0**-5, momentum=0.5, unconstrained=True)  # noqa: E731
+    return train(WORKLOADS["mlp"], optimizer, 20, 1, checkpoints=4, **device)
+
+
+def test_a_run_on_an_explicit_cpu_device_is_the_default_run():
+    a, b = _short_mlp_run(device="cpu"), _short_mlp_run()
+    assert list(a.loss) == list(b.loss) and list(a.grad_norm) == list(b.grad_norm)
+
+
+@pytest.mark.gpu
+def test_training_on_cuda_follows_the_cpu():
+    """float32 on two devices: the same initial model and batches, curves equal to 1e-3 relative
+    over 20 Scion steps (kernels differ in summation order, not in arithmetic)."""
+    if not torch.cuda.is_available():
+        pytest.skip("PyTorch sees no CUDA device")
+    cpu, cuda = _short_mlp_run(device="cpu"), _short_mlp_run(device="cuda")
+    assert cpu.loss[0] == pytest.approx(cuda.loss[0], rel=1e-5)
+    for a, b in zip(cpu.loss, cuda.loss):
+        assert b == pytest.approx(a, rel=1e-3)

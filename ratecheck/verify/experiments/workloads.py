@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ratecheck.backend import torch_device
 from ratecheck.theory.claim import Claim
 from ratecheck.verify.estimators import paired_mean
 from ratecheck.verify.experiments.base import (
@@ -31,11 +32,13 @@ def _final(curves) -> dict[str, float]:
     return {name: float(np.mean(getattr(curves, attr)[-2:])) for name, attr in METRICS}
 
 
-def _run(method: dict, workload, budget: int, seeds: int, width: int, stream: int = 17):
+def _run(method: dict, workload, budget: int, settings, width: int, stream: int = 17):
     from ratecheck.workloads.train import train
 
+    device = torch_device(settings.backend)
+
     runs = []
-    for s in range(seeds):
+    for s in range(settings.seeds):
         runs.append(
             train(
                 workload,
@@ -47,6 +50,7 @@ def _run(method: dict, workload, budget: int, seeds: int, width: int, stream: in
                 closure=method.get("closure", False),
                 width=width,
                 stream=stream,
+                device=device,
             )
         )
     return runs
@@ -99,9 +103,9 @@ def comparison(claim: Claim, settings: Settings, grid, workload_name: str, metho
     budget = int(grid["budget"][0])
     points, control, rows, notes, diverged = [], [], [], [], 0
     for width in (int(w) for w in grid["width"]):
-        runs_a = _run(a, workload, budget, settings.seeds, width)
-        runs_b = _run(b, workload, budget, settings.seeds, width)
-        runs_b2 = _run(b, workload, budget, settings.seeds, width, OTHER_STREAM)
+        runs_a = _run(a, workload, budget, settings, width)
+        runs_b = _run(b, workload, budget, settings, width)
+        runs_b2 = _run(b, workload, budget, settings, width, OTHER_STREAM)
         diverged += sum(r.diverged for r in runs_a + runs_b + runs_b2)
         label = f"{workload_name} width {width}, {budget} oracle calls"
         points += _points(
