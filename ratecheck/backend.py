@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from array_api_compat import array_namespace as _compat_namespace
-from array_api_compat import device, is_cupy_array
+from array_api_compat import device, is_cupy_array, is_torch_array
 
 from ratecheck.errors import UsageError
 
@@ -24,6 +24,7 @@ __all__ = [
     "asarray",
     "available_backends",
     "device",
+    "erf",
     "like",
     "namespace",
     "to_host",
@@ -94,6 +95,22 @@ def like(host_array: Any, reference: Any) -> Any:
     array's GPU, a PyTorch tensor's CPU or CUDA device)."""
     xp = array_namespace(reference)
     return xp.asarray(host_array, dtype=reference.dtype, device=device(reference))
+
+
+def erf(x: Any) -> Any:
+    """The error function on ``x``'s backend (the array API has none): SciPy's for NumPy,
+    cupyx's for CuPy, torch.special's for PyTorch."""
+    if is_cupy_array(x):
+        from cupyx.scipy.special import erf as cupy_erf
+
+        return cupy_erf(x)
+    if is_torch_array(x):
+        import torch
+
+        return torch.special.erf(x)
+    from scipy.special import erf as scipy_erf
+
+    return scipy_erf(x)
 
 
 def to_host(x: Any) -> np.ndarray:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+
+from ratecheck.backend import array_namespace, device
 
 AXES = ("problem", "init", "oracle", "method", "hessian")
 
@@ -79,7 +82,9 @@ class SampleBuffer:
     seed, in the order each seed's generator produced them. Drawing ``chunk`` samples per call
     keeps the per-step cost of noisy oracles to one slice instead of S generator calls; the
     chunk shrinks so that one refill stays under CHUNK_BYTES (64 seeds of 256×256 samples would
-    otherwise ask for 17 GB).
+    otherwise ask for 17 GB). ``take(count, like=x)`` returns the same samples on ``x``'s
+    namespace and device (float64 kept): the chunk is uploaded once, at its first such take,
+    and later takes slice the device copy, so a GPU step moves no noise across the bus.
     """
 
     CHUNK_BYTES = 256 * 2**20
@@ -95,15 +100,31 @@ class SampleBuffer:
         chunk = max(1, min(chunk, self.CHUNK_BYTES // per_sample))
         self.generators, self.sample, self.shape, self.chunk = generators, sample, shape, chunk
         self._buffer = np.empty((len(generators), 0, *shape))
+        self._mirror: Any = None  # the buffer on the device of the last ``like``
         self._next = 0
 
-    def take(self, count: int = 1) -> np.ndarray:
+    def take(self, count: int = 1, like: Any = None) -> Any:
         if self._next + count > self._buffer.shape[1]:
             size = max(self.chunk, count)
             fresh = np.stack([self.sample(g, (size, *self.shape)) for g in self.generators])
             rest = self._buffer[:, self._next :]
             self._buffer = np.concatenate([rest, fresh], axis=1) if rest.shape[1] else fresh
+            self._mirror = None
             self._next = 0
-        out = self._buffer[:, self._next : self._next + count]
+        source = self._buffer if like is None else self._on_device_of(like)
+        out = source[:, self._next : self._next + count]
         self._next += count
         return out
+
+    def mean(self, count: int, like: Any) -> Any:
+        """The mean of each seed's next ``count`` samples, (S, *shape), in ``like``'s namespace,
+        device and dtype (averaged in float64)."""
+        xp = array_namespace(like)
+        samples = self.take(count, like)
+        return xp.astype(xp.mean(samples, axis=1), like.dtype)
+
+    def _on_device_of(self, reference: Any) -> Any:
+        xp, where = array_namespace(reference), device(reference)
+        if self._mirror is None or device(self._mirror) != where:
+            self._mirror = xp.asarray(self._buffer, device=where)
+        return self._mirror

@@ -2,6 +2,7 @@
 order and bound their memory."""
 
 import numpy as np
+import pytest
 
 from ratecheck.seeding import SampleBuffer, Streams
 
@@ -28,3 +29,19 @@ def test_chunk_is_capped_by_memory():
     buf = SampleBuffer(gens, lambda r, s: r.standard_normal(s), (256, 256))
     assert buf.chunk * 64 * 256 * 256 * 8 <= SampleBuffer.CHUNK_BYTES
     assert SampleBuffer(gens[:2], lambda r, s: r.random(s), (4, 4)).chunk == 512
+
+
+def test_take_like_gives_the_same_samples_on_the_reference_namespace():
+    def normal(r, shape):
+        return r.standard_normal(shape)
+
+    plain = SampleBuffer([np.random.default_rng(2)], normal, (3,), chunk=4)
+    placed = SampleBuffer([np.random.default_rng(2)], normal, (3,), chunk=4)
+    reference = np.zeros(3, dtype=np.float32)
+    for count in (1, 3, 2, 4):  # crosses refills, one with leftover samples
+        expected = plain.take(count)
+        np.testing.assert_array_equal(placed.take(count, like=reference), expected)
+    torch = pytest.importorskip("torch")
+    mean = placed.mean(2, like=torch.zeros(3, dtype=torch.float32))
+    assert isinstance(mean, torch.Tensor) and mean.dtype == torch.float32
+    np.testing.assert_allclose(mean.numpy(), plain.take(2).mean(axis=1), rtol=1e-6)

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import erf
 
-from ratecheck.backend import array_namespace, asarray, to_host
+from ratecheck.backend import array_namespace, asarray, device, erf
 from ratecheck.errors import UsageError
 from ratecheck.problems.base import Blocks
 from ratecheck.seeding import SampleBuffer, Streams
@@ -39,44 +38,62 @@ GRAD_INF = 23.0  # ‖∇F̄_T‖_∞ ≤ 23
 SQRT_E = math.sqrt(math.e)
 
 
-def psi(t: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", over="ignore"):
-        return np.where(t > 0.5, np.exp(1 - 1 / np.maximum(2 * t - 1, 1e-300) ** 2), 0.0)
+TINY = 1e-100  # Ψ's denominators are clamped here: below it Ψ(t) = exp(1 − 1/u²) is 0 anyway
 
 
-def dpsi(t: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        return np.where(t > 0.5, 4 * psi(t) / np.maximum(2 * t - 1, 1e-300) ** 3, 0.0)
+def psi(t: Any) -> Any:
+    xp = array_namespace(t)
+    u = xp.maximum(2 * t - 1, TINY)
+    return xp.where(t > 0.5, xp.exp(1 - 1 / u**2), 0.0)
 
 
-def phi(t: np.ndarray) -> np.ndarray:
+def dpsi(t: Any) -> Any:
+    xp = array_namespace(t)
+    u = xp.maximum(2 * t - 1, TINY)
+    return xp.where(t > 0.5, 4 * psi(t) / u**3, 0.0)
+
+
+def phi(t: Any) -> Any:
     return SQRT_E * math.sqrt(math.pi / 2) * (1 + erf(t / math.sqrt(2)))
 
 
-def dphi(t: np.ndarray) -> np.ndarray:
-    return SQRT_E * np.exp(-(t**2) / 2)
+def dphi(t: Any) -> Any:
+    xp = array_namespace(t)
+    return SQRT_E * xp.exp(-(t**2) / 2)
 
 
-def chain_value(x: np.ndarray) -> np.ndarray:
+def _shifted(x: Any, fill: Any, forward: bool) -> Any:
+    """x moved one place along the last axis: x_{i+1} (``forward``) or x_{i−1}, ``fill`` at the
+    vacated end (an array shaped like x[..., :1])."""
+    xp = array_namespace(x)
+    parts = [x[..., 1:], fill] if forward else [fill, x[..., :-1]]
+    return xp.concat(parts, axis=-1)
+
+
+def chain_value(x: Any) -> Any:
     """F̄_T(x) over the last axis (length T)."""
-    prev = np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1)
-    return np.sum(psi(-prev) * phi(-x) - psi(prev) * phi(x), axis=-1)
+    xp = array_namespace(x)
+    prev = _shifted(x, xp.ones_like(x[..., :1]), forward=False)  # x_0 ≡ 1
+    return xp.sum(psi(-prev) * phi(-x) - psi(prev) * phi(x), axis=-1)
 
 
-def chain_grad(x: np.ndarray) -> np.ndarray:
+def chain_grad(x: Any) -> Any:
     """∇F̄_T(x) over the last axis."""
-    prev = np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1)
-    nxt = np.concatenate([x[..., 1:], np.zeros_like(x[..., :1])], axis=-1)
+    xp = array_namespace(x)
+    zero = xp.zeros_like(x[..., :1])
+    prev = _shifted(x, xp.ones_like(zero), forward=False)
+    nxt = _shifted(x, zero, forward=True)
     link = -psi(-prev) * dphi(-x) - psi(prev) * dphi(x)
     forward = -dpsi(-x) * phi(-nxt) - dpsi(x) * phi(nxt)
-    forward[..., -1] = 0.0  # x_T has no successor
+    forward = xp.concat([forward[..., :-1], zero], axis=-1)  # x_T has no successor
     return link + forward
 
 
-def progress(x: np.ndarray, threshold: float) -> np.ndarray:
+def progress(x: Any, threshold: float) -> Any:
     """prog_a(x) = max{i : |x_i| > a} (1-based), 0 if none, over the last axis."""
-    index = np.arange(1, x.shape[-1] + 1)
-    return np.max(np.where(np.abs(x) > threshold, index, 0), axis=-1)
+    xp = array_namespace(x)
+    index = xp.arange(1, x.shape[-1] + 1, device=device(x))
+    return xp.max(xp.where(xp.abs(x) > threshold, index, 0), axis=-1)
 
 
 def oracle_q(r: int, eps: float, sigma: float, p: float) -> float:
@@ -102,15 +119,13 @@ class ChannelInstance:
     f_star: Any = None
     x_star: Blocks | None = None
     name: str = "channel-chain"
-    _last: tuple[np.ndarray, np.ndarray] | None = None
+    _last: tuple[Any, Any] | None = None
 
     def value(self, x: Blocks) -> Any:
         xp = array_namespace(x[0])
-        z = to_host(x[0]) / self.lam
-        v = self.scale * self.lam * np.sum(chain_value(z), axis=-1)
-        return asarray(v, xp)
+        return self.scale * self.lam * xp.sum(chain_value(x[0] / self.lam), axis=-1)
 
-    def _host_grad(self, X: np.ndarray) -> np.ndarray:
+    def _grad(self, X: Any) -> Any:
         """scale·∇F̄_T(X/λ), remembered for the last X (the runner's metric and the method's
         oracle call ask for the same iterate in turn)."""
         if self._last is None or self._last[0] is not X:
@@ -119,32 +134,32 @@ class ChannelInstance:
 
     def grad(self, x: Blocks) -> Blocks:
         xp = array_namespace(x[0])
-        return (asarray(self._host_grad(to_host(x[0])).copy(), xp),)
+        return (xp.asarray(self._grad(x[0]), copy=True),)
 
     def stochastic_grad(self, x: Blocks, batch: int = 1) -> Blocks:
         """Batch mean of the probability-q oracle (independent ξ per channel, or one shared ξ
         per seed for the control); one call per sample."""
-        xp = array_namespace(x[0])
-        X = to_host(x[0])
-        g = self._host_grad(X)
+        X = x[0]
+        xp = array_namespace(X)
+        g = self._grad(X)
         if self.draws is None:
-            return (asarray(g, xp),)
-        u = self.draws.take(batch)  # (S, batch, r)
-        xi = (u < self.q).mean(axis=1) / self.q  # (S, r): mean of ξ/q over the batch
-        frontier = np.arange(1, self.T + 1) > progress(X / self.lam, 0.25)[..., None]
-        factor = np.where(frontier, xi[..., None], 1.0)
-        return (asarray(g * factor, xp),)
+            return (g,)
+        u = self.draws.take(batch, like=X)  # (S, batch, r)
+        xi = xp.mean(xp.astype(u < self.q, xp.float64), axis=1) / self.q  # mean of ξ/q
+        links = xp.arange(1, self.T + 1, device=device(X))
+        frontier = links > progress(X / self.lam, 0.25)[..., None]
+        return (g * xp.where(frontier, xi[..., None], 1.0),)
 
     def chain_progress(self, x: Blocks) -> Any:
         """Mean over channels of prog_{1/4}(x_k/λ): how many links have been discovered."""
         xp = array_namespace(x[0])
-        return asarray(np.mean(progress(to_host(x[0]) / self.lam, 0.25), axis=-1), xp)
+        return xp.mean(xp.astype(progress(x[0] / self.lam, 0.25), xp.float64), axis=-1)
 
     def nuclear_grad(self, x: Blocks) -> Any:
         """‖∇F(X)‖_nuc = Σ_k ‖∇f_k(x_k)‖₂ (disjoint channel blocks)."""
         xp = array_namespace(x[0])
-        g = self._host_grad(to_host(x[0]))
-        return asarray(np.sum(np.sqrt(np.sum(g * g, axis=-1)), axis=-1), xp)
+        g = self._grad(x[0])
+        return xp.sum(xp.sqrt(xp.sum(g * g, axis=-1)), axis=-1)
 
 
 def channel_instance(

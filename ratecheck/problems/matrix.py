@@ -51,15 +51,14 @@ class NoisyOracles:
         (g,) = self.grad(x)
         if self.noise_samples is None or self.sigma == 0:
             return (g,)
-        xi = self.noise_samples.take(batch).mean(axis=1)
-        return (g + self.sigma * like(xi, g),)
+        return (g + self.sigma * self.noise_samples.mean(batch, like=g),)
 
     def stochastic_hvp(self, x: Blocks, v: Blocks) -> Blocks:
         """∇²f(X)[V] + σ_H ζ ⊙ V."""
         (h,) = self.hvp(x, v)
         if self.hessian_samples is None or self.sigma_hessian == 0:
             return (h,)
-        zeta = like(self.hessian_samples.take(1)[:, 0], h)
+        zeta = like(self.hessian_samples.take(1, like=h)[:, 0], h)
         return (h + self.sigma_hessian * zeta * v[0],)
 
 

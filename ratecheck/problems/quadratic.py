@@ -73,7 +73,7 @@ class Quadratic:
         (g,) = self.grad(x)
         if self.noise == "none":
             return (g,)
-        xi = asarray(self.noise_samples.take(batch).mean(axis=1), self.xp)
+        xi = self.noise_samples.mean(batch, like=g)
         return (g + self.sigma * xi,) if self.noise == "additive" else (g * (1 + self.sigma * xi),)
 
 

@@ -85,10 +85,8 @@ class LowRankProblem:
         g = self.grad(x)
         if self.noise_samples is None or self.sigma == 0:
             return g
-        xp = array_namespace(g[0])
         return tuple(
-            gb + self.sigma * asarray(buf.take(batch).mean(axis=1), xp, gb.dtype)
-            for gb, buf in zip(g, self.noise_samples)
+            gb + self.sigma * buf.mean(batch, like=gb) for gb, buf in zip(g, self.noise_samples)
         )
 
 

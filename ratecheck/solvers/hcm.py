@@ -71,7 +71,7 @@ def hcm(
         if q_samples is None:
             point = x
         else:
-            q = like(q_samples.take(1)[:, 0], x[0])
+            q = like(q_samples.take(1, like=x[0])[:, 0], x[0])
             point = tuple(per_seed(q, a) * a + (1 - per_seed(q, a)) * b for a, b in zip(x, x_prev))
         return oracle.stochastic_hvp(point, delta) if stochastic else oracle.hvp(point, delta)
 

@@ -85,3 +85,24 @@ def test_bad_input():
         oracle_q(1, 0.1, 1.0, 1.5)
     with pytest.raises(UsageError, match="chain of length"):
         channel_instance(1, 0.05, Streams("hard", 0, 1), XP)
+
+
+def test_oracles_run_in_the_iterates_namespace_without_the_host():
+    """The instance's oracles are array-API code (no host round trip per step, so CuPy runs stay
+    on the GPU): on PyTorch tensors, a second array library available on the CPU, every oracle
+    gives NumPy's numbers; on PyTorch's "meta" device (shapes only) any trip through the host
+    would fail."""
+    torch = pytest.importorskip("torch")
+    import array_api_compat.torch as xp_torch
+
+    host = channel_instance(3, 0.002, Streams("hard-xp", 0, 2), XP)
+    other = channel_instance(3, 0.002, Streams("hard-xp", 0, 2), xp_torch)
+    X = RNG.standard_normal(host.x0[0].shape) * host.lam
+    x_host, x_other = (X,), (torch.tensor(X),)
+    for oracle in ("value", "stochastic_grad", "grad", "chain_progress", "nuclear_grad"):
+        a, b = getattr(host, oracle)(x_host), getattr(other, oracle)(x_other)
+        a, b = (a[0], b[0]) if isinstance(a, tuple) else (a, b)
+        assert isinstance(b, torch.Tensor)
+        np.testing.assert_allclose(b.numpy(), a, rtol=1e-12, atol=1e-15)
+        meta = getattr(other, oracle)((torch.tensor(X, device="meta"),))
+        assert (meta[0] if isinstance(meta, tuple) else meta).device.type == "meta"

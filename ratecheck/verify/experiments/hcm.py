@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ratecheck.backend import array_namespace, asarray, to_host
+from ratecheck.backend import array_namespace, asarray, like, to_host
 from ratecheck.problems import noisy_matrix
 from ratecheck.problems.l0l1 import cosh_problem
 from ratecheck.seeding import SampleBuffer, Streams, draw
@@ -268,7 +268,7 @@ def monte_carlo_z(
     total_sq = xp.zeros_like(x_k)
     for _ in range(n_mc):
         if variant == "interpolated":
-            q = asarray(q_samples.take(1)[:, 0], xp)
+            q = like(q_samples.take(1, like=x_k)[:, 0], x_k)
             point = q * x_k + (1 - q) * x_prev
         else:
             point = x_k
