@@ -367,7 +367,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from ratecheck.backend import namespace
-    from ratecheck.bench import run_lmo_benchmark, run_seeds_benchmark
+    from ratecheck.bench import run_lmo_benchmark, run_ns_dtype_benchmark, run_seeds_benchmark
+    from ratecheck.bench.ns_dtypes import comparisons as ns_comparisons
 
     namespace(args.backend)  # a missing backend is a one-line error before any timing
     header = (
@@ -399,15 +400,36 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     print(f"spectral LMO: SVD vs Newton–Schulz (ns5, 5 steps), backend {args.backend}")
     result = run_lmo_benchmark(quick=args.quick, backend=args.backend, report=report)
+    print(f"\nNewton–Schulz by compute dtype, and PyTorch's, backend {args.backend}")
+    dtypes = run_ns_dtype_benchmark(quick=args.quick, backend=args.backend, report=_ns_printer())
     print(f"\nbatched seeds vs sequential runs (uSCG inner loop), backend {args.backend}")
     seeds = run_seeds_benchmark(quick=args.quick, backend=args.backend, report=_seeds_printer())
-    for t in result["targets"] + seeds["targets"]:
+    for line in ns_comparisons(dtypes["rows"]):
+        print(line)
+    for t in result["targets"] + dtypes["targets"] + seeds["targets"]:
         print(f"{'PASS' if t['passed'] else 'FAIL'}  {t['target']}: measured {t['measured']:.3g}")
     print("measured on: " + ", ".join(f"{k} {v}" for k, v in result["environment"].items()))
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({**result, "batched_seeds": seeds}, fh, indent=2)
+            json.dump({**result, "ns_dtypes": dtypes, "batched_seeds": seeds}, fh, indent=2)
     return EXIT_OK
+
+
+def _ns_printer():
+    header = ("shape", "dtype", "ns_s", "NS TFLOP/s", "matmul TFLOP/s", "NS efficiency", "note")
+    return _row_printer(
+        header,
+        (10, 14, 10, 10, 14, 13, 4),
+        lambda r: (
+            r["shape"],
+            r["dtype"],
+            f"{r['ns_s']:.4g}",
+            f"{r['ns_tflops']:.4g}" if "ns_tflops" in r else "",
+            f"{r['matmul_tflops']:.4g}" if "matmul_tflops" in r else "",
+            f"{r['efficiency']:.3f}" if "efficiency" in r else "",
+            r.get("note", ""),
+        ),
+    )
 
 
 def _row_printer(header: Sequence[str], widths: Sequence[int], cells_of):

@@ -51,16 +51,20 @@ def _sync(xp: Any) -> None:
         cupy.cuda.Device().synchronize()
 
 
-def _time(fn: Callable[[Any], Any], G: Any, xp: Any, repeats: int = REPEATS) -> float:
+def _time(
+    fn: Callable[[Any], Any], G: Any, xp: Any, repeats: int = REPEATS, sync: Callable | None = None
+) -> float:
     """Median seconds of ``fn(G)`` over ``repeats`` calls (one call if it takes ≥ LONG_CALL_S),
-    after a warm-up call on ``G[:1]``."""
+    after a warm-up call on ``G[:1]``; each clock read waits for ``sync()`` (default: the
+    device of namespace ``xp``)."""
+    wait = sync if sync is not None else lambda: _sync(xp)
     fn(G[:1])  # warm-up: BLAS/LAPACK threads, allocator, code paths
-    _sync(xp)
+    wait()
     times: list[float] = []
     while len(times) < repeats and not (times and times[0] >= LONG_CALL_S):
         start = time.perf_counter()
         fn(G)
-        _sync(xp)
+        wait()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

@@ -75,6 +75,8 @@ def test_quick_bench_runs_end_to_end(capsys, tmp_path):
     assert out.count("PASS") + out.count("FAIL") == 5  # three LMO targets, two batched-seeds
     doc = json.loads((tmp_path / "b.json").read_text())
     assert doc["batched_seeds"]["rows"][0]["max_rel_diff"] <= 1e-12
+    assert "Newton–Schulz by compute dtype" in out
+    assert doc["ns_dtypes"]["rows"][0]["dtype"] == "float32"
 
 
 def test_bench_without_gpu_is_a_one_line_error(capsys):
