@@ -114,10 +114,16 @@ def erf(x: Any) -> Any:
 
 
 def to_host(x: Any) -> np.ndarray:
-    """A NumPy copy of any backend's array (a no-op view for NumPy)."""
+    """A NumPy copy of any backend's array (a no-op view for NumPy): CuPy's ``get``; for other
+    array-API libraries the array moves to its namespace's default (host) device first."""
     if is_cupy_array(x):
         return x.get()
-    return np.asarray(x)
+    if isinstance(x, np.ndarray | np.generic | float | int | list | tuple):
+        return np.asarray(x)
+    if is_torch_array(x):
+        return x.detach().cpu().numpy()
+    info = _compat_namespace(x).__array_namespace_info__()
+    return np.asarray(x.to_device(info.default_device()))
 
 
 def torch_device(backend: str) -> str:

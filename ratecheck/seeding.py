@@ -112,7 +112,7 @@ class SampleBuffer:
             self._mirror = None
             self._next = 0
         source = self._buffer if like is None else self._on_device_of(like)
-        out = source[:, self._next : self._next + count]
+        out = source[:, self._next : self._next + count, ...]
         self._next += count
         return out
 

@@ -58,7 +58,7 @@ class NoisyOracles:
         (h,) = self.hvp(x, v)
         if self.hessian_samples is None or self.sigma_hessian == 0:
             return (h,)
-        zeta = like(self.hessian_samples.take(1, like=h)[:, 0], h)
+        zeta = like(self.hessian_samples.take(1, like=h)[:, 0, ...], h)
         return (h + self.sigma_hessian * zeta * v[0],)
 
 

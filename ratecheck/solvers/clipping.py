@@ -116,7 +116,8 @@ def s3cg(
         # η ≥ 0 in exact arithmetic (gap ≥ 0 inside the ball); near a vertex gap and ‖v‖² both
         # vanish and round-off can make gap/‖v‖² a huge negative number, so it is clamped at 0
         ratio = safe_div(gap, denominator)
-        eta = _minimum(ratio * (ratio > 0), at(rho, k))
+        xp = array_namespace(ratio)
+        eta = _minimum(ratio * xp.astype(ratio > 0, ratio.dtype), at(rho, k))
         scale = at(gamma, k) * eta
         return tuple(x_i - per_seed(scale, x_i) * v_i for x_i, v_i in zip(x, v)), (k + 1, d)
 

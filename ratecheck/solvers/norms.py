@@ -35,7 +35,9 @@ def _safe_div(xp: Any, num: Any, den: Any) -> Any:
 
 
 def safe_div(num: Any, den: Any) -> Any:
-    """num/den where den > 0, else 0 (arrays of one namespace)."""
+    """num/den where den > 0, else 0 (arrays of one namespace, or a Python number den)."""
+    if isinstance(den, (int, float)):
+        return num / den if den > 0 else 0 * num
     return _safe_div(array_namespace(num), num, den)
 
 

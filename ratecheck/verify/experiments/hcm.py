@@ -268,7 +268,7 @@ def monte_carlo_z(
     total_sq = xp.zeros_like(x_k)
     for _ in range(n_mc):
         if variant == "interpolated":
-            q = like(q_samples.take(1, like=x_k)[:, 0], x_k)
+            q = like(q_samples.take(1, like=x_k)[:, 0, ...], x_k)
             point = q * x_k + (1 - q) * x_prev
         else:
             point = x_k

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ratecheck.backend import asarray, to_host
+from ratecheck.backend import asarray, like, to_host
 from ratecheck.problems import noisy_matrix
 from ratecheck.problems.schatten import low_rank_problem, noise_level, smoothness
 from ratecheck.seeding import Streams, draw
@@ -58,7 +58,7 @@ def oracle_violation(p: float, G: Any, lmo=None) -> float:
         np.max(np.abs(to_host(norm.norm(lmo)) - 1)),
         np.max(np.abs(to_host(nm.inner(G, lmo, True)) + dual) / dual),
     ]
-    D = regularized_oracle(norm, G, LAM) if lmo is None else (dual / LAM)[:, None, None] * lmo
+    D = like(dual / LAM, lmo)[:, None, None] * lmo  # D* = (‖G‖_q/λ)·lmo(G)
     value = to_host(nm.inner(G, D, True)) + LAM / 2 * to_host(norm.norm(D)) ** 2
     worst.append(np.max(np.abs(value + dual**2 / (2 * LAM)) / (dual**2 / (2 * LAM))))
     H = to_host(G)
