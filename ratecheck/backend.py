@@ -99,7 +99,8 @@ def like(host_array: Any, reference: Any) -> Any:
 
 def erf(x: Any) -> Any:
     """The error function on ``x``'s backend (the array API has none): SciPy's for NumPy,
-    cupyx's for CuPy, torch.special's for PyTorch."""
+    cupyx's for CuPy, torch.special's for PyTorch; other array-API libraries go through the
+    host."""
     if is_cupy_array(x):
         from cupyx.scipy.special import erf as cupy_erf
 
@@ -110,7 +111,10 @@ def erf(x: Any) -> Any:
         return torch.special.erf(x)
     from scipy.special import erf as scipy_erf
 
-    return scipy_erf(x)
+    if isinstance(x, np.ndarray | np.generic | float):
+        return scipy_erf(x)
+    xp = _compat_namespace(x)  # another array-API library: through the host (slow path)
+    return xp.asarray(scipy_erf(to_host(x)), dtype=x.dtype, device=device(x))
 
 
 def to_host(x: Any) -> np.ndarray:

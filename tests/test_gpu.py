@@ -15,15 +15,8 @@ import pytest
 import ratecheck
 from ratecheck.backend import namespace, to_host
 from ratecheck.problems.base import Oracle
-from ratecheck.problems.matrix import noisy_matrix
-from ratecheck.problems.quadratic import quadratic
-from ratecheck.seeding import Streams
-from ratecheck.solvers import gd, heavy_ball
-from ratecheck.solvers.clipping import ggnc
-from ratecheck.solvers.hcm import hcm
-from ratecheck.solvers.lmo_methods import uscg
-from ratecheck.solvers.norms import Spectral
 from ratecheck.verify.runner import run
+from tests.backend_cases import solver_cases
 
 pytestmark = pytest.mark.gpu
 MEASURED_RTOL = 1e-6
@@ -39,27 +32,11 @@ def test_claim_verdict_is_the_same_on_cupy(claim_id):
         np.testing.assert_allclose(pb.measured, pa.measured, rtol=MEASURED_RTOL, atol=1e-12)
 
 
-def _cases(xp):
-    quad = lambda: quadratic(100.0, 32, Streams("gpu", 0, 4), xp, centered=True)  # noqa: E731
-    mat = lambda: noisy_matrix(16, 24, Streams("gpu", 1, 4), xp, sigma=1.0)  # noqa: E731
-    return {
-        "gd/quadratic": (gd(1.0), quad),
-        "heavy-ball/quadratic": (heavy_ball(1.0, 0.81), quad),
-        "uscg-svd/matrix": (uscg(Spectral(), 0.01, 0.1), mat),
-        "uscg-ns5/matrix": (uscg(Spectral(method="ns5"), 0.01, 0.1), mat),
-        "ggnc/matrix": (ggnc(Spectral(), 0.01, 1.0, 0.1, stochastic=True), mat),
-        "hcm/matrix": (
-            hcm(Spectral(), 0.01, 0.1, rngs=Streams("gpu", 2, 4).method),
-            lambda: noisy_matrix(16, 24, Streams("gpu", 1, 4), xp, sigma=1.0, sigma_hessian=1.0),
-        ),
-    }
-
-
-@pytest.mark.parametrize("case", list(_cases(np)))
+@pytest.mark.parametrize("case", list(solver_cases(np)))
 def test_trajectory_matches_numpy_float64(case):
     traces = []
     for backend in ("numpy", "cupy"):
-        method, build = _cases(namespace(backend))[case]
+        method, build = solver_cases(namespace(backend))[case]
         traces.append(
             run(method, build(), 200, {"x0": lambda x: x[0].reshape(x[0].shape[0], -1)[:, 0]})
         )
@@ -68,12 +45,12 @@ def test_trajectory_matches_numpy_float64(case):
     )
 
 
-@pytest.mark.parametrize("case", list(_cases(np)))
+@pytest.mark.parametrize("case", list(solver_cases(np)))
 def test_no_device_synchronization_inside_a_step(case):
     cupyx = pytest.importorskip("cupyx")
     if not hasattr(cupyx, "allow_synchronize"):
         pytest.skip("this CuPy has no allow_synchronize guard")
-    method, build = _cases(namespace("cupy"))[case]
+    method, build = solver_cases(namespace("cupy"))[case]
     problem = build()
     oracle, x = Oracle(problem), problem.x0
     state = method.init(x)

@@ -223,3 +223,10 @@ def test_every_norm_keeps_its_input_device():
     for norm, d in cases:
         for out in (norm.lmo(d), norm.dual(d), norm.norm(d)):
             assert out.device.type == "meta", norm
+
+
+def test_safe_div_takes_a_python_number_denominator():
+    num = np.array([1.0, -2.0])
+    np.testing.assert_array_equal(nm.safe_div(num, 4.0), num / 4.0)
+    np.testing.assert_array_equal(nm.safe_div(num, 0.0), [0.0, 0.0])
+    np.testing.assert_array_equal(nm.safe_div(num, np.array([2.0, 0.0])), [0.5, 0.0])
