@@ -121,7 +121,8 @@ class SampleBuffer:
         device and dtype (averaged in float64)."""
         xp = array_namespace(like)
         samples = self.take(count, like)
-        return xp.astype(xp.mean(samples, axis=1), like.dtype)
+        mean = samples[:, 0, ...] if count == 1 else xp.mean(samples, axis=1)  # x/1 = x exactly
+        return xp.astype(mean, like.dtype, copy=False)
 
     def _on_device_of(self, reference: Any) -> Any:
         xp, where = array_namespace(reference), device(reference)
