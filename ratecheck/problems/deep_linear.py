@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ratecheck.backend import array_namespace, asarray
+from ratecheck.backend import array_namespace, asarray, like
 from ratecheck.errors import UsageError
 from ratecheck.problems.base import Blocks
 from ratecheck.problems.quadratic import haar_orthogonal
@@ -157,10 +157,9 @@ def equally_excited(net: DeepLinearNet) -> DeepLinearNet:
 
     from ratecheck.backend import to_host
 
-    xp = array_namespace(net.x0[0])
     X = to_host(net.X)
     _, _, Vt = np.linalg.svd(X, full_matrices=False)  # (S, n, n)
     d_y, n = net.Y.shape[-2], X.shape[-1]
     R0 = np.full((X.shape[0], d_y, n), 1 / math.sqrt(n * d_y)) @ Vt
     Y = to_host(net.residual(net.x0) + net.Y) - R0
-    return replace(net, Y=asarray(Y, xp, net.X.dtype))
+    return replace(net, Y=like(Y, net.X))

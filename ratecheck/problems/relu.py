@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ratecheck.backend import array_namespace, asarray, to_host
+from ratecheck.backend import array_namespace, asarray, like, to_host
 from ratecheck.errors import UsageError
 from ratecheck.problems.base import Blocks
 from ratecheck.seeding import Streams, draw
@@ -132,12 +132,11 @@ def equally_excited(net: ReluNet) -> ReluNet:
     mode (λ_min) is present and a fitted contraction factor is the asymptotic one."""
     from dataclasses import replace
 
-    xp = array_namespace(net.x0[0])
     H0 = to_host(net.finite_gram(net.x0))
     _, V = np.linalg.eigh(H0)
     r0 = V.sum(axis=-1) / math.sqrt(H0.shape[-1])  # (S, n)
     y = to_host(net.outputs(net.x0)) - r0
-    return replace(net, y=asarray(y, xp, net.X.dtype))
+    return replace(net, y=like(y, net.X))
 
 
 def near_init_labels(net: ReluNet, scale: float) -> ReluNet:

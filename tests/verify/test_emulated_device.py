@@ -34,7 +34,8 @@ CLAIMS = [
     "heavy-tail-noise",
     "hb-polyak-transient",  # quadratics, heavy ball
     "relu-gram",  # wide ReLU nets
-    "deeplinear-hb-acceleration",  # deep linear nets
+    "relu-hb-rate",  # labels built from the initial network (equally_excited)
+    "deeplinear-hb-rate",  # deep linear nets, the same label construction
     "schatten-oracles",  # Schatten-p oracles
 ]
 DEVICE = xs.Device("device1")
