@@ -212,6 +212,28 @@ def slope_point(
     return Point.of(label, "exponent", predicted, loglog_slope(horizons, values), tol)
 
 
+def momentum_ablation(
+    claim: Claim,
+    run_at: Callable[[int, bool], tuple[np.ndarray, Trace]],
+    horizons: Sequence[int],
+    prefix: str,
+    param: str,
+    labels: tuple[str, str],
+) -> tuple[Point, Point, list[dict[str, Any]], list[Trace]]:
+    """The claim's method (``run_at(K, True)``) and, as the control, the same method without
+    momentum (``run_at(K, False)``) at every horizon: one exponent point each (``labels``), from
+    the run-averaged statistic. Returns (point, control point, rows, traces)."""
+    runs = {
+        "momentum": ("claim", lambda k: run_at(k, True)),
+        "no-momentum": ("control", lambda k: run_at(k, False)),
+    }
+    averages, rows, traces = horizon_sweep(claim.id, runs, horizons, prefix, param)
+    predicted, tol = float(claim.predicted), claim.tolerance
+    point = slope_point(labels[0], predicted, horizons, averages["momentum"], tol)
+    control = slope_point(labels[1], predicted, horizons, averages["no-momentum"], tol)
+    return point, control, rows, traces
+
+
 def status_of(traces: Sequence[Trace]) -> str:
     """ "diverged" if any seed of any trace diverged, else "ok"."""
     return "diverged" if any(tr.diverged for tr in traces) else "ok"

@@ -27,11 +27,10 @@ from ratecheck.verify.experiments.base import (
     GridParam,
     Outcome,
     Settings,
-    horizon_sweep,
+    momentum_ablation,
     point_rows,
     predicted_rows,
     register_experiment,
-    slope_point,
     status_of,
     trace_rows,
 )
@@ -503,18 +502,17 @@ def ggnc_stochastic_rate(claim: Claim, settings: Settings, grid) -> Outcome:
             )
             return averaged_dual_gradient(method, problem, n, norm)
 
-        runs = {
-            "momentum": ("claim", lambda n, run_at=run_at: run_at(n, True)),
-            "no-momentum": ("control", lambda n, run_at=run_at: run_at(n, False)),
-        }
-        averages, new_rows, new_traces = horizon_sweep(claim.id, runs, ns, geometry, "n")
+        labels = (
+            f"{geometry}/momentum: α = n^-1/2, {window}",
+            f"{geometry}/no-momentum: α = 1, {window}",
+        )
+        point, control_point, new_rows, new_traces = momentum_ablation(
+            claim, run_at, ns, geometry, "n", labels
+        )
+        points.append(point)
+        control.append(control_point)
         rows += new_rows
         traces += new_traces
-        predicted, tol = float(claim.predicted), claim.tolerance
-        label = f"{geometry}/momentum: α = n^-1/2, {window}"
-        points.append(slope_point(label, predicted, ns, averages["momentum"], tol))
-        label = f"{geometry}/no-momentum: α = 1, {window}"
-        control.append(slope_point(label, predicted, ns, averages["no-momentum"], tol))
     status = status_of(traces)
     return Outcome(Judgement(points, status), Judgement(control, status), rows)
 

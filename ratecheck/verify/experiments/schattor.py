@@ -25,10 +25,9 @@ from ratecheck.verify.experiments.base import (
     Outcome,
     Settings,
     horizon_param,
-    horizon_sweep,
+    momentum_ablation,
     point_rows,
     register_experiment,
-    slope_point,
     status_of,
 )
 from ratecheck.verify.experiments.lmo import (
@@ -193,18 +192,17 @@ def schattor_rate(claim: Claim, settings: Settings, grid) -> Outcome:
             alpha = float(alpha_K(K=k)) if momentum else 1.0
             return averaged_dual_gradient(schattor(p, t_K(t_0=t0, K=k), alpha), problem, k, norm)
 
-        runs = {
-            "momentum": ("claim", lambda k, run_at=run_at: run_at(k, True)),
-            "no-momentum": ("control", lambda k, run_at=run_at: run_at(k, False)),
-        }
-        averages, new_rows, new_traces = horizon_sweep(claim.id, runs, Ks, f"p={p:g}", "K")
+        labels = (
+            f"p={p:g}/momentum: α = K^-1/2, η ∝ K^-3/4, {window}",
+            f"p={p:g}/no-momentum: α = 1, {window}",
+        )
+        point, control_point, new_rows, new_traces = momentum_ablation(
+            claim, run_at, Ks, f"p={p:g}", "K", labels
+        )
+        points.append(point)
+        control.append(control_point)
         rows += new_rows
         traces += new_traces
-        predicted, tol = float(claim.predicted), claim.tolerance
-        label = f"p={p:g}/momentum: α = K^-1/2, η ∝ K^-3/4, {window}"
-        points.append(slope_point(label, predicted, Ks, averages["momentum"], tol))
-        label = f"p={p:g}/no-momentum: α = 1, {window}"
-        control.append(slope_point(label, predicted, Ks, averages["no-momentum"], tol))
     status = status_of(traces)
     return Outcome(Judgement(points, status), Judgement(control, status), rows)
 
