@@ -235,6 +235,7 @@ class Progress:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from ratecheck.figures.report import VERDICT_COLUMNS
     from ratecheck.verify.api import resolve, unavailable, verify
     from ratecheck.verify.cache import TaskCache
 
@@ -249,18 +250,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     grid = dict(args.grid)
-    header = (
-        "claim",
-        "kind",
-        "predicted",
-        "measured",
-        "95% CI",
-        "tol",
-        "verdict",
-        "control (measured)",
-        "expected",
-        "wall_s",
-    )
+    header = (*VERDICT_COLUMNS, "wall_s")
     widths = (max(map(len, ids)), 14, 10, 16, 36, 6, 8, 22, 8, 6)
     verdicts = []
 

@@ -55,7 +55,7 @@ def _summary_rows(records: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
-HEADER = [
+VERDICT_COLUMNS = (
     "claim",
     "kind",
     "predicted",
@@ -65,8 +65,8 @@ HEADER = [
     "verdict",
     "control (measured)",
     "expected",
-    "provenance",
-]
+)  # the verdict table's columns, shared with the CLI (which adds wall_s)
+HEADER = [*VERDICT_COLUMNS, "provenance"]
 POINT_HEADER = ["point", "kind", "predicted", "measured", "95% CI", "tol", "passed"]
 
 
