@@ -236,7 +236,7 @@ class Progress:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from ratecheck.figures.report import VERDICT_COLUMNS
-    from ratecheck.verify.api import resolve, unavailable, verify
+    from ratecheck.verify.api import repeated, resolve, unavailable, verify
     from ratecheck.verify.cache import TaskCache
 
     if args.all and args.ids:
@@ -244,6 +244,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not args.all and not args.ids:
         raise UsageError("name claims to verify (see: ratecheck list) or pass --all")
     ids = resolve(None if args.all else args.ids)
+    for claim_id, count in repeated(args.ids).items():
+        print(f"ratecheck: {claim_id} is named {count} times; it runs once", file=sys.stderr)
     if args.all and unavailable():
         print(
             f"left out (optional modules not installed): {', '.join(unavailable())}",

@@ -9,25 +9,34 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from numbers import Real
 
 from ratecheck.backend import namespace
 from ratecheck.errors import UsageError
 from ratecheck.theory import all_claims, get_claim
-from ratecheck.verify.cache import TaskCache, task_key
+from ratecheck.verify.cache import TaskCache, claim_fingerprint, task_key
 from ratecheck.verify.executors import Task, execute
 from ratecheck.verify.experiments import Outcome, Settings, get_experiment
 from ratecheck.verify.store import ResultStore
 from ratecheck.verify.verdict import Verdict
 
 
-def resolve(ids: Sequence[str] | None) -> list[str]:
-    """Claim ids to run: all of them for None or an empty list (except those whose optional
-    modules are not installed, see :func:`unavailable`); UsageError for an unknown id or a
-    named claim whose optional modules are missing."""
+def resolve(ids: Sequence[str] | str | None) -> list[str]:
+    """Claim ids to run, each once, in the order first named: all of them for None or an empty
+    list (except those whose optional modules are not installed, see :func:`unavailable`);
+    UsageError for an unknown id or a named claim whose optional modules are missing."""
     if not ids:
         return [c.id for c in all_claims() if not c.missing]
-    claims = [get_claim(i) for i in ids]
+    if isinstance(ids, str):
+        ids = [ids]
+    if not all(isinstance(i, str) for i in ids):
+        raise UsageError(
+            f"ids must be claim ids (strings), e.g. ['hb-acceleration'], got {list(ids)!r}"
+        )
+    claims = [get_claim(i) for i in dict.fromkeys(ids)]
     for c in claims:
         if c.missing:
             raise UsageError(
@@ -36,13 +45,51 @@ def resolve(ids: Sequence[str] | None) -> list[str]:
     return [c.id for c in claims]
 
 
+def repeated(ids: Sequence[str]) -> dict[str, int]:
+    """The ids named more than once, with how often (they run once)."""
+    counts = Counter(ids)
+    return {i: n for i, n in counts.items() if n > 1}
+
+
+def _whole_number(name: str, value: object, flag: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{name} must be a whole number ≥ 1 (e.g. {flag}), got {value!r}")
+    return value
+
+
+def checked_grid(grid: object) -> dict[str, tuple[float, ...]]:
+    """A grid override as {name: (v1, v2, ...)} of real numbers, or a UsageError saying which
+    argument is wrong and what it should look like."""
+    form = "a mapping from parameter names to non-empty sequences of numbers, e.g. "
+    form += "{'kappa': (10, 100)}"
+    if grid is None:
+        return {}
+    if not isinstance(grid, Mapping):
+        raise UsageError(f"grid must be {form}, got {grid!r}")
+    out = {}
+    for name, values in grid.items():
+        if not isinstance(name, str):
+            raise UsageError(f"grid must be {form}; the key {name!r} is not a name")
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            raise UsageError(f"grid['{name}'] must be a sequence of numbers, got {values!r}")
+        values = tuple(values)
+        bad = [v for v in values if isinstance(v, bool) or not isinstance(v, Real)]
+        if not values or bad:
+            raise UsageError(
+                f"grid['{name}'] must be a non-empty sequence of numbers, e.g. (10, 100), "
+                f"got {values!r}"
+            )
+        out[name] = tuple(float(v) for v in values)
+    return out
+
+
 def unavailable() -> list[str]:
     """Claims that --all leaves out here because their optional modules are missing."""
     return [c.id for c in all_claims() if c.missing]
 
 
 def verify(
-    ids: Sequence[str] | None = None,
+    ids: Sequence[str] | str | None = None,
     *,
     quick: bool = False,
     backend: str = "numpy",
@@ -63,13 +110,19 @@ def verify(
     processes, ``scheduler`` on a Dask distributed cluster; the verdicts are the same.
     ``on_verdict`` is called as each claim finishes (in finishing order).
     """
+    if ids and not isinstance(ids, str) and repeated(list(ids)):
+        twice = ", ".join(f"{i} ({n}×)" for i, n in repeated(list(ids)).items())
+        warnings.warn(f"claims named more than once run once: {twice}", stacklevel=2)
     claim_ids = resolve(ids)
-    if seeds is not None and seeds < 1:
-        raise UsageError(f"--seeds must be a whole number ≥ 1, got {seeds}")
-    if workers < 1:
-        raise UsageError(f"--workers must be a whole number ≥ 1, got {workers}")
+    if seeds is not None:
+        seeds = _whole_number("seeds", seeds, "seeds=8")
+    workers = _whole_number("workers", workers, "workers=2")
+    if not isinstance(backend, str):
+        raise UsageError(f"backend must be 'numpy' or 'cupy', got {backend!r}")
     namespace(backend)  # an unusable backend is a one-line error before anything runs
-    tasks = plan(claim_ids, quick, backend, seeds, grid)
+    tasks = plan(claim_ids, bool(quick), backend, seeds, checked_grid(grid))
+    if cache is not None and not cache.check_writable():
+        cache = None
     keys = [_key(t) if cache else None for t in tasks]
     cached: dict[int, tuple[Outcome, float]] = {}
     for i, key in enumerate(keys if cache else ()):
@@ -134,4 +187,6 @@ def plan(
 
 
 def _key(task: Task) -> str:
-    return task_key(task.claim_id, dict(task.grid), task.seeds, task.quick, task.backend)
+    code = claim_fingerprint(get_claim(task.claim_id), get_experiment(task.claim_id))
+    grid = dict(task.grid)
+    return task_key(task.claim_id, grid, task.seeds, task.quick, task.backend, claim_code=code)

@@ -1,11 +1,19 @@
 """A content-addressed cache of finished experiment outcomes.
 
-Key: SHA-256 of (claim id, grid values — each axis sorted, seeds, quick, backend, dtype,
-package version, and a fingerprint of the package's source files), serialized as canonical JSON,
-so it does not depend on the order of the grid values or of the claims, and any code change
-invalidates every entry. An entry is written atomically only after the experiment returned
-(a crash or an interruption leaves nothing behind); an entry that cannot be read back exactly is
-deleted and recomputed, never trusted.
+Key: SHA-256 over everything that determines an outcome's numbers, as canonical JSON: the claim
+id, the grid values *in the order given* (random streams follow a value's position on its axis,
+so ``kappa=10,100`` and ``kappa=100,10`` are different computations), seeds, quick, backend,
+dtype, package version, the versions of NumPy and SciPy, a fingerprint of the package's source
+files, and — for a claim defined outside the package — a fingerprint of the claim's own code
+(its module's source, its run and prediction functions, its record and grid).
+
+An entry is one JSON file ``{"format", "key", "sha256", "body"}``: ``body`` is the outcome as a
+JSON text and ``sha256`` its checksum. A hit must pass every check — the checksum, the key, the
+schema of every judged point and row, and an exact re-encoding of the decoded outcome — or it is
+a miss (discarded where possible, recomputed, never served). Outcomes whose measured values are
+not all finite are not stored. Writes go through a uniquely named temporary file and an atomic
+rename, so concurrent runs sharing a cache never see a half-written entry; a cache folder that
+cannot be written is reported once and the run goes on uncached.
 
 Location: ``$RATECHECK_CACHE`` or ``~/.cache/ratecheck``.
 """
@@ -14,18 +22,60 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import sys
+import tempfile
+import types
+from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from importlib.metadata import version
+
 import ratecheck
-from ratecheck.verify.experiments.base import Outcome
+from ratecheck.verify.experiments.base import Experiment, Outcome
+from ratecheck.verify.store import ROW_FIELDS
 from ratecheck.verify.verdict import Judgement, Point
 
 POINT_FIELDS = tuple(f.name for f in fields(Point))
-FORMAT = 1
+FORMAT = 2
+
+_NUMBER = (int, float)
+_POINT_TYPES: dict[str, tuple[type, ...]] = {
+    "label": (str,),
+    "kind": (str,),
+    "predicted": _NUMBER,
+    "measured": _NUMBER,
+    "tolerance": _NUMBER,
+    "ci_low": _NUMBER,
+    "ci_high": _NUMBER,
+    "note": (str,),
+}
+_ROW_TYPES: dict[str, tuple[type, ...]] = {
+    "claim": (str,),
+    "role": (str,),
+    "method": (str,),
+    "param": (str,),
+    "x": _NUMBER,
+    "seed": (int,),
+    "t": (int,),
+    "metric": (str,),
+    "value": _NUMBER,
+}
+_JUDGEMENT_TYPES: dict[str, tuple[type, ...]] = {
+    "points": (list,),
+    "status": (str,),
+    "notes": (list,),
+    "kind": (str, type(None)),
+}
+assert tuple(_POINT_TYPES) == POINT_FIELDS and tuple(_ROW_TYPES) == ROW_FIELDS
+
+
+class InvalidEntry(ValueError):
+    """A cache entry that is damaged, of another format or of the wrong shape."""
 
 
 def default_folder() -> Path:
@@ -43,6 +93,68 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _update_with_code(digest: Any, code: types.CodeType) -> None:
+    digest.update(code.co_code)
+    digest.update(repr((code.co_names, code.co_varnames, code.co_freevars)).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _update_with_code(digest, const)
+        elif isinstance(const, frozenset):  # string sets: iteration order follows the hash seed
+            digest.update(repr(sorted(map(repr, const))).encode())
+        else:
+            digest.update(repr(const).encode())
+
+
+_PLAIN_VALUES = (int, float, complex, str, bytes, tuple, frozenset, type(None))
+
+
+def function_fingerprint(function: Callable) -> str:
+    """SHA-256 of a function's code (bytecode, names, constants, nested functions), defaults,
+    closed-over functions and plain values (numbers, text, tuples), and the source file of its
+    module, where it has one."""
+    digest = hashlib.sha256()
+    target = getattr(function, "__func__", function)
+    code = getattr(target, "__code__", None)
+    if code is None:  # a callable object: its type's __call__
+        target = type(function).__call__
+        code = target.__code__
+    _update_with_code(digest, code)
+    digest.update(repr(getattr(target, "__defaults__", None)).encode())
+    for cell in getattr(target, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            value = None
+        if isinstance(value, types.FunctionType):
+            digest.update(function_fingerprint(value).encode())
+        elif isinstance(value, _PLAIN_VALUES):
+            digest.update(repr(value).encode())
+        else:  # mutable state (a counter, a list) is not part of what the code computes
+            digest.update(type(value).__qualname__.encode())
+    module = sys.modules.get(getattr(target, "__module__", "") or "")
+    source = getattr(module, "__file__", None)
+    if source and os.path.isfile(source):
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()
+
+
+def is_builtin(module: str) -> bool:
+    return module == "ratecheck" or module.startswith("ratecheck.")
+
+
+def claim_fingerprint(claim: Any, experiment: Experiment) -> str | None:
+    """None for a built-in claim (the package fingerprint covers it); for a user claim, the
+    SHA-256 of its record, grid, run function and prediction function."""
+    if is_builtin(experiment.run.__module__):
+        return None
+    digest = hashlib.sha256()
+    digest.update(repr(claim).encode())  # every field but the prediction function
+    digest.update(repr(experiment.grid).encode())
+    digest.update(function_fingerprint(experiment.run).encode())
+    digest.update(function_fingerprint(claim.prediction).encode())
+    return digest.hexdigest()
+
+
 def task_key(
     claim_id: str,
     grid: dict[str, tuple[float, ...]],
@@ -50,17 +162,23 @@ def task_key(
     quick: bool,
     backend: str,
     dtype: str = "float64",
+    claim_code: str | None = None,
 ) -> str:
+    """The cache key of one task. Grid axes are sorted by name; the values on an axis keep
+    their order (it determines the random streams)."""
     payload = {
         "format": FORMAT,
         "claim": claim_id,
-        "grid": {name: sorted(float(v) for v in values) for name, values in sorted(grid.items())},
+        "grid": {name: [float(v) for v in values] for name, values in sorted(grid.items())},
         "seeds": seeds,
         "quick": quick,
         "backend": backend,
         "dtype": dtype,
         "version": ratecheck.__version__,
+        "numpy": version("numpy"),
+        "scipy": version("scipy"),
         "code": code_fingerprint(),
+        "claim_code": claim_code,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -80,15 +198,33 @@ def _judgement(j: Judgement) -> dict[str, Any]:
     }
 
 
-def _from_judgement(d: dict[str, Any]) -> Judgement:
+def _check_fields(where: str, value: Any, types_of: dict[str, tuple[type, ...]]) -> None:
+    if not isinstance(value, dict):
+        raise InvalidEntry(f"{where} is a {type(value).__name__}, not an object")
+    for name, accepted in types_of.items():
+        if name not in value:
+            raise InvalidEntry(f"{where} has no field '{name}'")
+        item = value[name]
+        if isinstance(item, bool) or not isinstance(item, accepted):
+            raise InvalidEntry(f"{where}.{name} is a {type(item).__name__}")
+
+
+def _from_judgement(where: str, d: Any) -> Judgement:
+    _check_fields(where, d, _JUDGEMENT_TYPES)
+    if not d["points"]:
+        raise InvalidEntry(f"{where} has no points")
+    for i, p in enumerate(d["points"]):
+        _check_fields(f"{where}.points[{i}]", p, _POINT_TYPES)
+    if not all(isinstance(n, str) for n in d["notes"]):
+        raise InvalidEntry(f"{where}.notes holds a value that is not text")
     points = [Point(**{k: p[k] for k in POINT_FIELDS}) for p in d["points"]]
     return Judgement(points, d["status"], list(d["notes"]), d["kind"])
 
 
 def encode(outcome: Outcome) -> str:
+    """The outcome as a JSON text (NaN kept), the body of a cache entry."""
     return json.dumps(
         {
-            "format": FORMAT,
             "result": _judgement(outcome.result),
             "control": _judgement(outcome.control),
             "rows": outcome.rows,
@@ -100,42 +236,132 @@ def encode(outcome: Outcome) -> str:
 
 
 def decode(text: str) -> Outcome:
-    d = json.loads(text)
-    if d.get("format") != FORMAT:
-        raise ValueError("unknown cache format")
-    return Outcome(
-        _from_judgement(d["result"]), _from_judgement(d["control"]), d["rows"], d["extra"]
-    )
+    """The outcome of an entry body; InvalidEntry unless its schema is exactly right."""
+    try:
+        d = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidEntry(f"not JSON ({exc})") from None
+    if not isinstance(d, dict):
+        raise InvalidEntry(f"the outcome is a {type(d).__name__}, not an object")
+    for name in ("result", "control", "rows", "extra"):
+        if name not in d:
+            raise InvalidEntry(f"the outcome has no field '{name}'")
+    result = _from_judgement("result", d["result"])
+    control = _from_judgement("control", d["control"])
+    if not isinstance(d["rows"], list):
+        raise InvalidEntry("rows is not a list")
+    for i, row in enumerate(d["rows"]):
+        _check_fields(f"rows[{i}]", row, _ROW_TYPES)
+    if not isinstance(d["extra"], dict):
+        raise InvalidEntry("extra is not an object")
+    return Outcome(result, control, d["rows"], d["extra"])
+
+
+def cacheable(outcome: Outcome) -> bool:
+    """Only outcomes whose every measured value is finite are stored: a NaN is recomputed."""
+    points = outcome.result.points + outcome.control.points
+    return bool(points) and all(math.isfinite(p.measured) for p in points)
+
+
+def entry_text(key: str, outcome: Outcome) -> str:
+    body = encode(outcome)
+    checksum = hashlib.sha256(body.encode()).hexdigest()
+    return json.dumps({"format": FORMAT, "key": key, "sha256": checksum, "body": body})
+
+
+def read_entry(key: str, text: str) -> Outcome:
+    """The outcome stored in an entry's text; InvalidEntry on any doubt."""
+    try:
+        wrapper = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidEntry(f"not JSON ({exc})") from None
+    if not isinstance(wrapper, dict) or wrapper.get("format") != FORMAT:
+        raise InvalidEntry("not an entry of this cache format")
+    body = wrapper.get("body")
+    if wrapper.get("key") != key or not isinstance(body, str):
+        raise InvalidEntry("the entry belongs to another key")
+    if hashlib.sha256(body.encode()).hexdigest() != wrapper.get("sha256"):
+        raise InvalidEntry("checksum mismatch")
+    outcome = decode(body)
+    if encode(outcome) != body:
+        raise InvalidEntry("the outcome does not re-encode to the stored text")
+    return outcome
 
 
 class TaskCache:
-    """Finished outcomes on disk, one JSON file per key."""
+    """Finished outcomes on disk, one JSON file per key (see the module docstring)."""
 
-    def __init__(self, folder: str | os.PathLike | None = None) -> None:
+    def __init__(
+        self, folder: str | os.PathLike | None = None, warn: Callable[[str], None] | None = None
+    ) -> None:
         self.folder = Path(folder) if folder is not None else default_folder()
+        self._warn = warn or (lambda text: print(f"ratecheck: warning: {text}", file=sys.stderr))
+        self.writable = True
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def load(self, key: str) -> Outcome | None:
-        path = self._path(key)
-        if not path.is_file():
-            return None
+    def _give_up_writing(self, reason: str) -> None:
+        if self.writable:
+            self.writable = False
+            self._warn(f"cannot write the cache in '{self.folder}' ({reason}); running uncached")
+
+    def check_writable(self) -> bool:
+        """Create the folder and a probe file; on failure warn once and stop using the cache."""
         try:
-            return decode(path.read_text())
-        except (ValueError, KeyError, TypeError, OSError):
-            path.unlink(missing_ok=True)  # corrupt: discard and recompute
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            self._give_up_writing(exc.strerror or type(exc).__name__)
+        return self.writable
+
+    def load(self, key: str) -> Outcome | None:
+        if not self.writable:
+            return None
+        path = self._path(key)
+        try:
+            if not path.is_file():
+                return None
+            return read_entry(key, path.read_text())
+        except (InvalidEntry, OSError, UnicodeDecodeError):
+            try:
+                path.unlink(missing_ok=True)  # doubtful: discard and recompute
+            except OSError:
+                pass  # a read-only cache: the entry stays a miss
             return None
 
     def store(self, key: str, outcome: Outcome) -> None:
+        if not self.writable or not cacheable(outcome):
+            return
         path = self._path(key)
+        tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(encode(outcome))
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:16]}.", suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                fh.write(entry_text(key, outcome))
             os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+            tmp = None
+        except OSError as exc:
+            self._give_up_writing(exc.strerror or type(exc).__name__)
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
 
-__all__ = ["TaskCache", "code_fingerprint", "decode", "encode", "task_key"]
+__all__ = [
+    "InvalidEntry",
+    "TaskCache",
+    "cacheable",
+    "claim_fingerprint",
+    "code_fingerprint",
+    "decode",
+    "encode",
+    "entry_text",
+    "read_entry",
+    "task_key",
+]

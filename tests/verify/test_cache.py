@@ -4,23 +4,42 @@ import pytest
 
 import ratecheck
 from ratecheck.verify import experiments
-from ratecheck.verify.cache import TaskCache, decode, encode, task_key
+from ratecheck.verify.cache import TaskCache, decode, encode, read_entry, task_key
 from ratecheck.verify.experiments.base import Experiment
 
 CLAIM = "hb-polyak-transient"
 
 
-def test_key_ignores_order_and_tracks_every_input():
+def test_key_tracks_every_input_and_the_order_of_grid_values():
     base = task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, True, "numpy")
-    assert base == task_key(CLAIM, {"t": (1.0,), "kappa": (100.0, 10.0)}, 4, True, "numpy")
+    assert base == task_key(CLAIM, {"t": (1.0,), "kappa": (10.0, 100.0)}, 4, True, "numpy")
     others = [
+        task_key(CLAIM, {"kappa": (100.0, 10.0), "t": (1.0,)}, 4, True, "numpy"),
         task_key(CLAIM, {"kappa": (10.0,), "t": (1.0,)}, 4, True, "numpy"),
         task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 5, True, "numpy"),
         task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, False, "numpy"),
         task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, True, "cupy"),
         task_key("hb-acceleration", {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, True, "numpy"),
+        task_key(CLAIM, {"kappa": (10.0, 100.0), "t": (1.0,)}, 4, True, "numpy", claim_code="x"),
     ]
     assert base not in others and len(set(others)) == len(others)
+
+
+def _measured(verdict):
+    return [p.measured for p in verdict.result.points + verdict.control.points]
+
+
+def test_another_grid_order_is_not_served_from_the_cache(tmp_path):
+    """Issue 21.1: streams follow a value's position, so kappa=100,10 is another computation;
+    with a cache filled by kappa=10,100 it used to get the first order's numbers."""
+    cache = TaskCache(tmp_path)
+    forward, backward = {"kappa": (10, 100)}, {"kappa": (100, 10)}
+    (fresh,) = ratecheck.verify(["hb-acceleration"], quick=True, grid=backward)
+    (first,) = ratecheck.verify(["hb-acceleration"], quick=True, grid=forward, cache=cache)
+    (second,) = ratecheck.verify(["hb-acceleration"], quick=True, grid=backward, cache=cache)
+    assert _measured(first) != _measured(fresh)  # the orders do give other numbers
+    assert second.extra["from_cache"] is False
+    assert _measured(second) == _measured(fresh)
 
 
 def _count_runs(monkeypatch):
@@ -75,7 +94,7 @@ def test_a_corrupt_entry_is_discarded_and_recomputed(tmp_path, monkeypatch):
     entry.write_text(entry.read_text()[:-40])  # truncated
     (v,) = ratecheck.verify([CLAIM], quick=True, cache=cache)
     assert len(calls) == 2 and v.expected
-    decode(entry.read_text())  # rewritten and valid again
+    read_entry(entry.stem, entry.read_text())  # rewritten and valid again
 
 
 def test_outcome_round_trip_is_exact():
