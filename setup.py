@@ -34,7 +34,9 @@ class BuildWithRevision(build_py):
     def run(self) -> None:
         super().run()
         target = Path(self.build_lib) / "ratecheck" / "_build.py"
-        target.write_text(f'"""Written at build time by setup.py."""\n\nGIT_REVISION = {_revision()!r}\n')
+        target.write_text(
+            f'"""Written at build time by setup.py."""\n\nGIT_REVISION = {_revision()!r}\n'
+        )
 
 
 setup(cmdclass={"build_py": BuildWithRevision})

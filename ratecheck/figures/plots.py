@@ -22,6 +22,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ratecheck.errors import UsageError
+from ratecheck.verify.store import temporary_beside
+
 COLORS = {"claim": "tab:blue", "control": "tab:red", "predicted": "black"}
 
 
@@ -166,9 +169,10 @@ def plot_results(
     formats: tuple[str, ...] = ("png",),
     claims: list[str] | None = None,
 ) -> list[Path]:
-    """Write one figure per (claim, metric) into ``folder``; returns the paths written."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write one figure per (claim, metric) into ``folder``; returns the paths written.
+    UsageError (one line, naming the path and why) where the folder cannot be written, checked
+    before anything is drawn."""
+    folder = writable_folder(Path(folder))
     by_claim = _group(rows, "claim")
     written = []
     for record in records:
@@ -180,9 +184,41 @@ def plot_results(
             metric_rows = [r for r in claim_rows if r["metric"] == metric]
             scaling = all(r["t"] == -1 for r in metric_rows)
             fig = (scaling_figure if scaling else convergence_figure)(metric_rows, record, metric)
-            for fmt in formats:
-                path = folder / f"{cid}--{metric}.{fmt}"
-                fig.savefig(path, dpi=110)
-                written.append(path)
-            plt.close(fig)
+            try:
+                for fmt in formats:
+                    path = folder / f"{cid}--{metric}.{fmt}"
+                    with temporary_beside(path) as tmp:  # concurrent runs draw whole files
+                        fig.savefig(tmp, dpi=110, format=fmt)
+                    written.append(path)
+            except OSError as exc:  # e.g. a folder of that name, a full disk
+                raise cannot_write(path, exc) from None
+            finally:
+                plt.close(fig)
     return written
+
+
+def cannot_write(path: Path, exc: OSError | None = None) -> UsageError:
+    """The one-line error for ``path`` that cannot be written, saying why (from ``exc``; no
+    ``exc``: no write permission)."""
+    if isinstance(exc, FileExistsError):
+        reason = "it is a file, not a folder"
+    elif isinstance(exc, IsADirectoryError):
+        reason = "it is a folder, not a file"
+    elif isinstance(exc, NotADirectoryError):
+        reason = "a part of that path is a file, not a folder"
+    elif exc is None or isinstance(exc, PermissionError):
+        reason = "permission denied"
+    else:
+        reason = (exc.strerror or str(exc) or type(exc).__name__).lower()
+    return UsageError(f"cannot write {path.name} in '{path.parent}': {reason}")
+
+
+def writable_folder(folder: Path) -> Path:
+    """``folder``, created where missing; UsageError (cannot_write) where it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise cannot_write(folder)
+    return folder

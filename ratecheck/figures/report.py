@@ -4,7 +4,8 @@ and a Markdown summary, drawn from stored rows and verdicts only (never a rerun)
 Each claim gets: its verdict row (kind, predicted value with the SymPy form of its prediction,
 measured value with the 95% CI, tolerance, the control's verdict), its source and statement,
 the provenance labels ([paper] / [derived] / [unknown]), the judged points of the claim and of
-the control, the notes of the run, and its figures.
+the control, the notes of the run, and its figures. A figure file that is not a whole PNG
+(truncated, damaged) is not embedded: the report says so in its place, with a warning.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ import base64
 import html
 import math
 import os
+import shlex
+import struct
+import warnings
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ratecheck.figures.plots import plot_results
+from ratecheck.figures.plots import cannot_write, plot_results
 from ratecheck.verify.store import read_results
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _num(x: Any) -> str:
@@ -116,6 +124,46 @@ def _figures(folder: Path, rows: list[dict[str, Any]], records: list[dict[str, A
     return by_claim
 
 
+def png_damage(data: bytes) -> str | None:
+    """Why ``data`` is not a whole PNG file, None where it is: the signature, then chunks
+    (length, type, data, CRC-32 of type and data), each CRC matching, up to the IEND chunk."""
+    if not data.startswith(PNG_SIGNATURE):
+        return "empty" if not data else "no PNG signature"
+    view, pos = memoryview(data), len(PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        end = pos + 12 + length
+        if end > len(data):
+            break
+        if zlib.crc32(view[pos + 4 : end - 4]) != struct.unpack_from(">I", data, end - 4)[0]:
+            kind = bytes(view[pos + 4 : pos + 8]).decode("latin-1")
+            return f"its {kind} chunk fails the CRC check"
+        if view[pos + 4 : pos + 8] == b"IEND":
+            return None
+        pos = end
+    return "truncated"
+
+
+def _damaged(figures: dict[str, list[Path]]) -> dict[Path, str]:
+    """{path: why} of the figure files that cannot be embedded."""
+    damaged = {}
+    for path in (p for paths in figures.values() for p in paths):
+        try:
+            problem = png_damage(path.read_bytes())
+        except OSError as exc:
+            problem = f"unreadable: {exc.strerror or type(exc).__name__}"
+        if problem:
+            damaged[path] = problem
+    return damaged
+
+
+def _missing_figure(path: Path, why: str, folder: Path, word: str = "figure") -> str:
+    return (
+        f"{word} {os.path.relpath(path, folder)} is damaged ({why}) and is not embedded; "
+        f"redraw it with: ratecheck plot {shlex.quote(str(folder))}"
+    )
+
+
 def _tally(records, unfinished) -> str:
     expected = sum(bool(r["expected"]) for r in records)
     text = f"{expected} of {len(records)} claims as expected."
@@ -124,7 +172,7 @@ def _tally(records, unfinished) -> str:
     return text
 
 
-def _markdown(records, provenance, unfinished, figures, folder: Path) -> str:
+def _markdown(records, provenance, unfinished, figures, folder: Path, damaged) -> str:
     out = ["# ratecheck report", ""]
     out.append("Provenance: " + ", ".join(f"{k} {v}" for k, v in provenance.items()))
     out += ["", _tally(records, unfinished), ""]
@@ -141,7 +189,10 @@ def _markdown(records, provenance, unfinished, figures, folder: Path) -> str:
             out += ["", f"**Finding:** {r['finding']}"]
         out += [""] + [f"- note: {n}" for n in r.get("notes", [])]
         for path in figures.get(r["claim"], []):
-            out += ["", f"![{path.stem}]({os.path.relpath(path, folder)})"]
+            if path in damaged:
+                out += ["", f"*{_missing_figure(path, damaged[path], folder, 'Figure')}.*"]
+            else:
+                out += ["", f"![{path.stem}]({os.path.relpath(path, folder)})"]
     return "\n".join(out) + "\n"
 
 
@@ -150,11 +201,11 @@ STYLE = (
     "table{border-collapse:collapse;margin:0.5em 0;font-size:0.85em}"
     "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}"
     "img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}"
-    ".finding{color:#a00}"
+    ".finding,.missing{color:#a00}"
 )
 
 
-def _html(records, provenance, unfinished, figures) -> str:
+def _html(records, provenance, unfinished, figures, folder: Path, damaged) -> str:
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>ratecheck report</title>",
         f"<style>{STYLE}</style></head><body><h1>ratecheck report</h1>",
@@ -183,20 +234,45 @@ def _html(records, provenance, unfinished, figures) -> str:
                 "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in r["notes"]) + "</ul>"
             )
         for path in figures.get(r["claim"], []):
+            if path in damaged:
+                text = f"{_missing_figure(path, damaged[path], folder, 'Figure')}."
+                parts.append(f"<p class='missing'>{html.escape(text)}</p>")
+                continue
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             parts.append(f"<img alt='{html.escape(path.stem)}' src='data:image/png;base64,{data}'>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(folder: str | os.PathLike) -> tuple[Path, Path]:
-    """Write ``report.html`` (self-contained) and ``report.md`` into a results folder."""
+def write_report(
+    folder: str | os.PathLike, warn: Callable[[str], None] | None = None
+) -> tuple[Path, Path]:
+    """Write ``report.html`` (self-contained) and ``report.md`` into a results folder.
+
+    UsageError (one line) where the folder is not a readable results folder or the report or
+    missing figures cannot be written there (checked before anything is drawn). A figure file
+    that is not a whole PNG is left out, with ``warn(message)`` (default: ``warnings.warn``)
+    once per file."""
     folder = Path(folder)
     rows, doc = read_results(folder)
     records, provenance = doc["verdicts"], doc["provenance"]
-    figures = _figures(folder, rows, records)
     html_path, md_path = folder / "report.html", folder / "report.md"
+    for path in (html_path, md_path):
+        if path.is_dir():
+            raise cannot_write(path, IsADirectoryError())
+        if not os.access(path if path.exists() else folder, os.W_OK):
+            raise cannot_write(path)
+    figures = _figures(folder, rows, records)
+    damaged = _damaged(figures)
+    for path, why in damaged.items():
+        (warn or warnings.warn)(_missing_figure(path, why, folder))
     unfinished = doc.get("unfinished", [])
-    html_path.write_text(_html(records, provenance, unfinished, figures))
-    md_path.write_text(_markdown(records, provenance, unfinished, figures, folder))
+    for path, text in (
+        (html_path, _html(records, provenance, unfinished, figures, folder, damaged)),
+        (md_path, _markdown(records, provenance, unfinished, figures, folder, damaged)),
+    ):
+        try:
+            path.write_text(text)
+        except OSError as exc:  # a read-only file system, a full disk
+            raise cannot_write(path, exc) from None
     return html_path, md_path

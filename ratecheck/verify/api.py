@@ -70,16 +70,14 @@ def checked_grid(grid: object) -> dict[str, tuple[float, ...]]:
     for name, values in grid.items():
         if not isinstance(name, str):
             raise UsageError(f"grid must be {form}; the key {name!r} is not a name")
-        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-            raise UsageError(f"grid['{name}'] must be a sequence of numbers, got {values!r}")
-        values = tuple(values)
-        bad = [v for v in values if isinstance(v, bool) or not isinstance(v, Real)]
-        if not values or bad:
+        sequence = not isinstance(values, (str, bytes)) and isinstance(values, Iterable)
+        numbers = tuple(values) if sequence else ()
+        if not numbers or any(isinstance(v, bool) or not isinstance(v, Real) for v in numbers):
             raise UsageError(
                 f"grid['{name}'] must be a non-empty sequence of numbers, e.g. (10, 100), "
                 f"got {values!r}"
             )
-        out[name] = tuple(float(v) for v in values)
+        out[name] = tuple(float(v) for v in numbers)
     return out
 
 
@@ -118,7 +116,7 @@ def verify(
         seeds = _whole_number("seeds", seeds, "seeds=8")
     workers = _whole_number("workers", workers, "workers=2")
     if not isinstance(backend, str):
-        raise UsageError(f"backend must be 'numpy' or 'cupy', got {backend!r}")
+        raise UsageError(f"backend must be a backend's name (valid: numpy, cupy), got {backend!r}")
     namespace(backend)  # an unusable backend is a one-line error before anything runs
     tasks = plan(claim_ids, bool(quick), backend, seeds, checked_grid(grid))
     if cache is not None and not cache.check_writable():

@@ -30,48 +30,28 @@ import types
 from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from importlib.metadata import version
-
 import ratecheck
 from ratecheck.verify.experiments.base import Experiment, Outcome
-from ratecheck.verify.store import ROW_FIELDS
+from ratecheck.verify.store import POINT_SPEC, ROW_SPEC, STR, STR_OR_NULL, ListOf, MapOf, mismatch
 from ratecheck.verify.verdict import Judgement, Point
 
 POINT_FIELDS = tuple(f.name for f in fields(Point))
 FORMAT = 2
 
-_NUMBER = (int, float)
-_POINT_TYPES: dict[str, tuple[type, ...]] = {
-    "label": (str,),
-    "kind": (str,),
-    "predicted": _NUMBER,
-    "measured": _NUMBER,
-    "tolerance": _NUMBER,
-    "ci_low": _NUMBER,
-    "ci_high": _NUMBER,
-    "note": (str,),
+# The schema of a stored outcome, in the store's spec language (exact types: true is no number).
+_POINT = {name.rstrip("?"): spec for name, spec in POINT_SPEC.items() if name != "passed?"}
+_JUDGEMENT = {"points": ListOf(_POINT), "status": STR, "notes": ListOf(STR), "kind": STR_OR_NULL}
+_OUTCOME = {
+    "result": _JUDGEMENT,
+    "control": _JUDGEMENT,
+    "rows": ListOf(ROW_SPEC),
+    "extra": MapOf((str, int, float, bool, list, dict, type(None))),
 }
-_ROW_TYPES: dict[str, tuple[type, ...]] = {
-    "claim": (str,),
-    "role": (str,),
-    "method": (str,),
-    "param": (str,),
-    "x": _NUMBER,
-    "seed": (int,),
-    "t": (int,),
-    "metric": (str,),
-    "value": _NUMBER,
-}
-_JUDGEMENT_TYPES: dict[str, tuple[type, ...]] = {
-    "points": (list,),
-    "status": (str,),
-    "notes": (list,),
-    "kind": (str, type(None)),
-}
-assert tuple(_POINT_TYPES) == POINT_FIELDS and tuple(_ROW_TYPES) == ROW_FIELDS
+assert tuple(_POINT) == POINT_FIELDS
 
 
 class InvalidEntry(ValueError):
@@ -198,25 +178,7 @@ def _judgement(j: Judgement) -> dict[str, Any]:
     }
 
 
-def _check_fields(where: str, value: Any, types_of: dict[str, tuple[type, ...]]) -> None:
-    if not isinstance(value, dict):
-        raise InvalidEntry(f"{where} is a {type(value).__name__}, not an object")
-    for name, accepted in types_of.items():
-        if name not in value:
-            raise InvalidEntry(f"{where} has no field '{name}'")
-        item = value[name]
-        if isinstance(item, bool) or not isinstance(item, accepted):
-            raise InvalidEntry(f"{where}.{name} is a {type(item).__name__}")
-
-
-def _from_judgement(where: str, d: Any) -> Judgement:
-    _check_fields(where, d, _JUDGEMENT_TYPES)
-    if not d["points"]:
-        raise InvalidEntry(f"{where} has no points")
-    for i, p in enumerate(d["points"]):
-        _check_fields(f"{where}.points[{i}]", p, _POINT_TYPES)
-    if not all(isinstance(n, str) for n in d["notes"]):
-        raise InvalidEntry(f"{where}.notes holds a value that is not text")
+def _from_judgement(d: dict[str, Any]) -> Judgement:
     points = [Point(**{k: p[k] for k in POINT_FIELDS}) for p in d["points"]]
     return Judgement(points, d["status"], list(d["notes"]), d["kind"])
 
@@ -241,20 +203,13 @@ def decode(text: str) -> Outcome:
         d = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise InvalidEntry(f"not JSON ({exc})") from None
-    if not isinstance(d, dict):
-        raise InvalidEntry(f"the outcome is a {type(d).__name__}, not an object")
-    for name in ("result", "control", "rows", "extra"):
-        if name not in d:
-            raise InvalidEntry(f"the outcome has no field '{name}'")
-    result = _from_judgement("result", d["result"])
-    control = _from_judgement("control", d["control"])
-    if not isinstance(d["rows"], list):
-        raise InvalidEntry("rows is not a list")
-    for i, row in enumerate(d["rows"]):
-        _check_fields(f"rows[{i}]", row, _ROW_TYPES)
-    if not isinstance(d["extra"], dict):
-        raise InvalidEntry("extra is not an object")
-    return Outcome(result, control, d["rows"], d["extra"])
+    if problem := mismatch(d, _OUTCOME):
+        raise InvalidEntry(f"the outcome {problem}")
+    if not d["result"]["points"] or not d["control"]["points"]:
+        raise InvalidEntry("a judgement has no points")
+    return Outcome(
+        _from_judgement(d["result"]), _from_judgement(d["control"]), d["rows"], d["extra"]
+    )
 
 
 def cacheable(outcome: Outcome) -> bool:

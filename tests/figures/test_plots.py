@@ -1,5 +1,10 @@
 """Figures come from stored rows only and overlay the prediction."""
 
+import matplotlib.pyplot as plt
+import pytest
+
+from ratecheck.errors import UsageError
+from ratecheck.figures import plots
 from ratecheck.figures.plots import convergence_figure, plot_results, scaling_figure
 
 RECORD = {
@@ -89,3 +94,27 @@ def test_scaling_figure_has_one_panel_per_prefix_with_reference_slopes():
     assert any("predicted -0.333" in lb for lb in dashed)
     assert any("reference slope -0.25" in lb for lb in dashed)
     assert not any("predicted" in ln.get_label() for ln in fig.axes[1].lines)
+
+
+# Issue 21 item 5: a figure folder that cannot be written is one UsageError naming the path and
+# the reason, found before anything is drawn; a figure file that cannot be written likewise.
+
+
+def test_figure_folder_that_is_a_file_fails_before_drawing(tmp_path, monkeypatch):
+    def never(*args):
+        raise AssertionError("drew a figure before checking the folder")
+
+    monkeypatch.setattr(plots, "convergence_figure", never)
+    (tmp_path / "figures").write_text("a file")
+    with pytest.raises(UsageError) as info:
+        plot_results(rows("err", range(5)), [RECORD], tmp_path / "figures")
+    assert str(info.value) == f"cannot write figures in '{tmp_path}': it is a file, not a folder"
+
+
+def test_figure_file_that_is_a_folder_is_a_usage_error(tmp_path):
+    (tmp_path / "c--err.png").mkdir()
+    open_before = plt.get_fignums()
+    with pytest.raises(UsageError) as info:
+        plot_results(rows("err", range(5)), [RECORD], tmp_path)
+    assert str(info.value) == f"cannot write c--err.png in '{tmp_path}': it is a folder, not a file"
+    assert plt.get_fignums() == open_before  # the figure is closed

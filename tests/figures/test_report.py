@@ -71,3 +71,63 @@ def test_html_renders_in_headless_chromium(report, tmp_path):
         timeout=120,
     ).stdout
     assert 'data-images="true"' in dom and "<table" in dom
+
+
+# Issue 21 item 5: a damaged PNG in figures/ is not embedded; the report says so in its place
+# and `ratecheck report` warns on stderr, one line per file, with the command that redraws it.
+
+FIGURE = "hb-polyak-transient--worst_direction.png"
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("drawn")
+    assert main(["verify", "hb-polyak-transient", "--quick", "--out", str(folder)]) == 0
+    assert (folder / "figures" / FIGURE).is_file()
+    return folder
+
+
+def _flip_in_idat(data):
+    at = data.index(b"IDAT") + 20  # a byte of the first IDAT chunk's data
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    "damage,why",
+    [
+        (lambda data: data[: len(data) // 2], "truncated"),
+        (lambda data: data[:-1], "truncated"),  # the end chunk's CRC cut short
+        (_flip_in_idat, "its IDAT chunk fails the CRC check"),
+        (lambda data: b"", "empty"),
+        (lambda data: b"<html>not a picture</html>", "no PNG signature"),
+    ],
+    ids=["half", "last-byte", "flipped-byte", "empty", "not-png"],
+)
+def test_damaged_png_is_not_embedded_and_warned_about(drawn, tmp_path, damage, why, capsys):
+    folder = shutil.copytree(drawn, tmp_path / "results")
+    figure = folder / "figures" / FIGURE
+    figure.write_bytes(damage(figure.read_bytes()))
+    capsys.readouterr()
+    assert main(["report", str(folder)]) == 0
+    err = capsys.readouterr().err
+    note = (
+        f"figure figures/{FIGURE} is damaged ({why}) and is not embedded; "
+        f"redraw it with: ratecheck plot {folder}"
+    )
+    assert err == f"ratecheck: warning: {note}\n"
+    html, md = (folder / "report.html").read_text(), (folder / "report.md").read_text()
+    shown = "Figure" + note.removeprefix("figure")  # the report's text in the figure's place
+    assert "<img" not in html and shown in html
+    assert "![" not in md and shown in md
+    assert main(["plot", str(folder)]) == 0  # what the warning says to do mends it
+    assert main(["report", str(folder)]) == 0
+    assert capsys.readouterr().err == "" and "<img" in (folder / "report.html").read_text()
+
+
+def test_png_damage_accepts_whole_files_only(drawn):
+    from ratecheck.figures.report import png_damage
+
+    data = (drawn / "figures" / FIGURE).read_bytes()
+    assert png_damage(data) is None
+    assert all(png_damage(data[:n]) for n in range(0, len(data), 97))
+    assert png_damage(_flip_in_idat(data)) == "its IDAT chunk fails the CRC check"

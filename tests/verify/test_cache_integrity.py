@@ -104,7 +104,10 @@ def test_a_changed_user_module_is_recomputed(tmp_path, monkeypatch):
     import cache_user_module
 
     cache = TaskCache(tmp_path / "cache")
-    assert ratecheck.testing.check(cache_user_module.CLAIM, cache=cache).result.points[0].measured == 0.5
+    assert (
+        ratecheck.testing.check(cache_user_module.CLAIM, cache=cache).result.points[0].measured
+        == 0.5
+    )
     source.write_text(text.replace("VALUE", "0.0"))
     module = importlib.reload(cache_user_module)
     _replace_run(monkeypatch, module.CLAIM.id, module.run)
@@ -296,19 +299,22 @@ def test_fault_injection_never_serves_a_wrong_entry(tmp_path, fresh):
     good = entry.read_text()
     assert encode(read_entry(entry.stem, good)) == encode(fresh)
     rng = random.Random(20261201)
-    served = rejected = 0
+    served = rejected = schema_caught = 0
     for _ in range(200):
         damaged, rechecksummed = _corruptions(rng, good)
         entry.parent.mkdir(parents=True, exist_ok=True)
         entry.write_text(damaged)
         outcome = TaskCache(tmp_path).load(entry.stem)
+        if rechecksummed:  # a valid checksum over a wrong shape: the schema must catch it
+            assert outcome is None, damaged
+            schema_caught += 1
         if outcome is None:
             rejected += 1
             assert not entry.exists()
         else:
             served += 1
             assert encode(outcome) == encode(fresh), "a damaged entry was served"
-    assert rejected >= 150  # the served ones are changes that change nothing
+    assert rejected >= 150 and schema_caught >= 30  # the served ones changed nothing
     # and after all that, the cache still works
     entry.write_text(entry_text(entry.stem, fresh))
     assert encode(TaskCache(tmp_path).load(entry.stem)) == encode(fresh)
