@@ -2,7 +2,7 @@
 
 Exit status: 0 when every verdict is as expected (claims pass, controls fail), 1 otherwise,
 2 for bad input (a one-line message naming the problem and the valid choices), 130 when
-interrupted (everything finished so far is already written).
+interrupted by Ctrl-C and 143 by SIGTERM (everything finished so far is already written).
 """
 
 from __future__ import annotations
@@ -234,6 +234,44 @@ class Progress:
             self.stream.flush()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during ``ratecheck verify``, handled as an interruption (Ctrl-C)."""
+
+
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as the shell reports a process that SIGTERM ended
+
+
+def _interrupted_status(exc: KeyboardInterrupt) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+def _sigterm_interrupts(command):
+    """Run ``command`` with SIGTERM raising :class:`Terminated`, so that ``kill`` stops the
+    workers and reports like Ctrl-C; a second SIGTERM ends the process at once. The previous
+    handler is restored after (Python sets handlers in the main thread only)."""
+    import functools
+    import signal
+    import threading
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        if threading.current_thread() is not threading.main_thread():
+            return command(args)
+
+        def on_sigterm(signum, frame):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            raise Terminated
+
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+        try:
+            return command(args)
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+    return run
+
+
+@_sigterm_interrupts
 def cmd_verify(args: argparse.Namespace) -> int:
     from ratecheck.figures.report import VERDICT_COLUMNS
     from ratecheck.verify.api import repeated, resolve, unavailable, verify
@@ -271,6 +309,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.workers > 1 and args.scheduler:
         raise UsageError("give --workers or --scheduler, not both")
     out = args.out or str(default_results_folder())
+    _check_json_target(args.json)  # --out: the ResultStore checks it, also before any claim
     try:
         verdicts[:] = verify(
             ids,
@@ -295,14 +334,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
             f"{out}; not finished: {', '.join(missing)}",
             file=sys.stderr,
         )
-        _write_json(args.json, verdicts)
-        return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_UNEXPECTED
+        _write_json(args.json, verdicts, unfinished=missing)
+        return _interrupted_status(exc) if isinstance(exc, KeyboardInterrupt) else EXIT_UNEXPECTED
     _write_json(args.json, verdicts)
     from ratecheck.figures import plot_results
     from ratecheck.verify.store import read_results
 
-    rows, doc = read_results(out)
-    plot_results(rows, doc["verdicts"], f"{out}/figures", ("png", "pdf") if args.pdf else ("png",))
+    try:
+        rows, doc = read_results(out)
+        formats = ("png", "pdf") if args.pdf else ("png",)
+        plot_results(rows, doc["verdicts"], f"{out}/figures", formats)
+    except KeyboardInterrupt as exc:  # every claim finished: only figures are missing
+        print(
+            f"ratecheck: interrupted while drawing figures; the results are in {out} "
+            f"(redraw with: ratecheck plot {out})",
+            file=sys.stderr,
+        )
+        return _interrupted_status(exc)
     for v in verdicts:
         for p in v.claim.provenance:
             if p.label != "paper":
@@ -315,15 +363,41 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if expected == len(verdicts) else EXIT_UNEXPECTED
 
 
-def _write_json(path: str | None, verdicts) -> None:
+def _check_json_target(path: str | None) -> None:
+    """--json FILE, before any claim runs: a one-line UsageError unless FILE can be written
+    (it is no folder, and its folder exists and is writable)."""
+    if not path:
+        return
+    import os
+    from pathlib import Path
+
+    folder = Path(path).parent
+    if os.path.isdir(path):
+        why = f"it is a folder; give a file name, e.g. {Path(path) / 'verdicts.json'}"
+    elif not os.path.isdir(folder):
+        why = f"the folder '{folder}' " + ("is a file" if os.path.exists(folder) else "is missing")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        why = f"the folder '{folder}' is not writable"
+    else:
+        return
+    raise UsageError(f"cannot write --json '{path}': {why}")
+
+
+def _write_json(path: str | None, verdicts, unfinished: Sequence[str] = ()) -> None:
+    """--json FILE: the verdict records and the claims not finished, written atomically (a
+    uniquely named temporary file beside FILE, renamed onto it, removed on failure)."""
     if path:
         from ratecheck.verify.store import write_verdicts
 
-        write_verdicts(
-            path,
-            [v.record() for v in verdicts],
-            {"backend": verdicts[0].backend if verdicts else None},
-        )
+        try:
+            write_verdicts(
+                path,
+                [v.record() for v in verdicts],
+                {"backend": verdicts[0].backend if verdicts else None},
+                unfinished=unfinished,
+            )
+        except OSError as exc:  # the folder went away or filled up during the run
+            raise UsageError(f"cannot write --json '{path}': {exc.strerror or exc}") from None
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
@@ -352,7 +426,10 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from ratecheck.figures.report import write_report
 
-    for path in write_report(args.folder):
+    def warn(message: str) -> None:
+        print(f"ratecheck: warning: {message}", file=sys.stderr)
+
+    for path in write_report(args.folder, warn=warn):
         print(path)
     return EXIT_OK
 
@@ -477,6 +554,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"ratecheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt as exc:  # before a command's own handling (verify's) takes over
+        print("ratecheck: interrupted", file=sys.stderr)
+        return _interrupted_status(exc)
     except BrokenPipeError:  # output piped into head & co.
         sys.stderr.close()
         return EXIT_OK

@@ -2,6 +2,8 @@
 
 import importlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -165,3 +167,135 @@ def _claim(cid):
     from ratecheck.theory import get_claim
 
     return get_claim(cid)
+
+
+def test_unwritable_json_is_a_one_line_error_before_any_claim_runs(tmp_path, capsys):
+    """--json in a missing folder, or naming a folder: exit 2 with one line naming the path
+    and why, before any claim runs (no results folder made) and with nothing left behind."""
+    jdir = tmp_path / "jdir"
+    jdir.mkdir()
+    cases = [(tmp_path / "nodir" / "x.json", "the folder"), (jdir, "it is a folder")]
+    for target, why in cases:
+        out = tmp_path / f"out-{target.name}"
+        argv = ["verify", "hb-polyak-transient", "--quick", "--json", str(target)]
+        assert main([*argv, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert err.startswith(f"ratecheck: error: cannot write --json '{target}': {why}")
+        assert not out.exists()  # checked before the results folder, before any claim
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jdir"]
+    assert list(jdir.iterdir()) == []
+
+
+def test_out_that_is_a_file_is_a_one_line_error(tmp_path, capsys):
+    """--out naming a file (or a folder inside one): the ResultStore's one-line error,
+    before any claim runs."""
+    (tmp_path / "afile").write_text("")
+    for out in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        assert main(["verify", "hb-polyak-transient", "--quick", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"'{out}'" in err
+
+
+def test_interrupt_outside_verify_is_one_line(monkeypatch, capsys):
+    """Ctrl-C in any command (here: list) ends with one line and exit 130, no traceback."""
+    from ratecheck import theory
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(theory, "all_claims", interrupted)
+    try:
+        status = main(["list"])
+    except KeyboardInterrupt:
+        pytest.fail("KeyboardInterrupt escaped main()")
+    assert status == 130
+    assert capsys.readouterr().err == "ratecheck: interrupted\n"
+
+
+# Issue 21 item 5: `report` and `plot` where their output cannot be written. A good results
+# folder (rows and verdicts.json, no figures yet) is copied per case and its output paths are
+# blocked; the error is one line naming the path and the reason, exit status 2, and nothing is
+# drawn before the check.
+
+FIGURE = "hb-polyak-transient--worst_direction.png"  # the figure this claim's rows give
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    import ratecheck
+
+    folder = tmp_path_factory.mktemp("results")
+    ratecheck.verify(["hb-polyak-transient"], quick=True, out=folder)
+    return folder
+
+
+def _read_only(folder):
+    if os.geteuid() == 0:
+        pytest.skip("root ignores permission bits (report.html-is-a-folder covers a failed write)")
+    folder.chmod(0o555)
+
+
+BLOCKED = [
+    (
+        ["report"],
+        lambda f: (f / "figures").write_text("not a folder"),
+        "cannot write figures in '{f}': it is a file, not a folder",
+    ),
+    (
+        ["plot"],
+        lambda f: (f / "figures").write_text("not a folder"),
+        "cannot write figures in '{f}': it is a file, not a folder",
+    ),
+    (
+        ["plot", "--to", "{f}/figures.png"],
+        lambda f: (f / "figures.png").write_text("a file"),
+        "cannot write figures.png in '{f}': it is a file, not a folder",
+    ),
+    (
+        ["plot", "--to", "{f}/verdicts.json/figures"],
+        lambda f: None,
+        "cannot write figures in '{f}/verdicts.json': a part of that path is a file, not a folder",
+    ),
+    (
+        ["plot"],
+        lambda f: (f / "figures" / FIGURE).mkdir(parents=True),
+        f"cannot write {FIGURE} in '{{f}}/figures': it is a folder, not a file",
+    ),
+    (
+        ["report"],
+        lambda f: (f / "report.html").mkdir(),
+        "cannot write report.html in '{f}': it is a folder, not a file",
+    ),
+    (
+        ["report"],
+        lambda f: (f / "report.md").mkdir(),
+        "cannot write report.md in '{f}': it is a folder, not a file",
+    ),
+    (["report"], _read_only, "cannot write report.html in '{f}': permission denied"),
+    (["plot"], _read_only, "cannot write figures in '{f}': permission denied"),
+]
+
+
+@pytest.mark.parametrize(
+    "argv,block,message",
+    BLOCKED,
+    ids=[
+        *("report-figures-file", "plot-figures-file", "plot-to-file", "plot-to-below-file"),
+        *("plot-figure-is-folder", "report-html-is-folder", "report-md-is-folder"),
+        *("report-read-only", "plot-read-only"),
+    ],
+)
+def test_unwritable_output_is_one_line_and_exit_2(results, tmp_path, argv, block, message, capsys):
+    folder = shutil.copytree(results, tmp_path / "results")
+    block(folder)
+    try:
+        code = main([argv[0], str(folder), *(a.format(f=folder) for a in argv[1:])])
+    finally:
+        folder.chmod(0o755)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err == f"ratecheck: error: {message.format(f=folder)}\n"
+    if argv == ["report"]:  # checked before any figure is drawn
+        assert not list(folder.glob("figures/*.png"))

@@ -11,6 +11,10 @@ checkpoints), so the grid is not split further.
 from __future__ import annotations
 
 import importlib
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -58,15 +62,27 @@ def in_process(tasks: Sequence[Task]) -> Iterator[tuple[int, tuple[Any, float]]]
 
 
 def local_processes(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int, tuple[Any, float]]]:
-    """``workers`` spawned processes (spawn: safe with BLAS threads and CUDA)."""
+    """``workers`` spawned processes (spawn: safe with BLAS threads and CUDA).
+
+    A run that stops before every task finished (an interruption, SIGTERM turned into one by
+    the command line, a failed task) kills the workers rather than letting them finish tasks
+    whose results nobody collects; workers end by themselves when this process dies
+    (:func:`_exit_with_parent`)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
-    pending = set(futures.values())
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
+    )
+    futures: dict[Any, int] = {}
+    pending = set(range(len(tasks)))
     try:
+        for i, t in enumerate(tasks):  # the first submit starts the workers
+            futures[pool.submit(run_task, t)] = i
         for future in as_completed(futures):
             i = futures[future]
             try:
@@ -77,7 +93,62 @@ def local_processes(tasks: Sequence[Task], workers: int) -> Iterator[tuple[int, 
             pending.discard(i)
             yield i, result
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool, terminate=bool(pending))
+
+
+def _stop(pool: Any, terminate: bool) -> None:
+    """Shut ``pool`` down and wait for its workers to end; with ``terminate``, kill them first
+    (SIGKILL: nothing they still compute is collected). shutdown(cancel_futures=True) alone
+    drops only the queued tasks: running ones would go on, and the interpreter's exit would
+    wait for them. Waiting here also keeps the pool's own thread from closing its pipes while
+    the interpreter exits ("Exception ignored ... Bad file descriptor" on stderr)."""
+    if terminate:
+        for p in list((getattr(pool, "_processes", None) or {}).values()):  # 3.8 to 3.14
+            p.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_worker(parent: int) -> None:
+    """Initializer of the local-process workers. Ctrl-C at a terminal reaches the whole
+    process group: the parent handles it and ends the workers, which ignore SIGINT (no
+    traceback of their own). A worker ends when its parent dies (:func:`_exit_with_parent`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when ``parent`` (the process that started it) dies, e.g. by SIGKILL,
+    since nobody is left to collect its results. On Linux the kernel sends the worker SIGKILL
+    at the parent's death (prctl PR_SET_PDEATHSIG: immediate, and it works while the worker is
+    inside a long C call holding the GIL); elsewhere a daemon thread checks the parent's id
+    twice a second (an orphan's parent becomes init or a subreaper)."""
+    if _kill_at_parent_death():
+        if os.getppid() != parent:  # the parent died before prctl was called
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ratecheck-parent-watch", daemon=True).start()
+
+
+def _kill_at_parent_death() -> bool:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) on Linux; False where it is not available. The signal
+    comes when the parent's thread that spawned this worker ends: ProcessPoolExecutor spawns
+    its workers in the thread that submits the first task, the one that consumes the results
+    here, so that thread outlives the pool."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
 
 
 def dask_cluster(tasks: Sequence[Task], scheduler: str) -> Iterator[tuple[int, tuple[Any, float]]]:

@@ -24,8 +24,8 @@ import json
 import os
 import platform
 import subprocess
-import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
@@ -112,10 +112,10 @@ def provenance(backend: str) -> dict[str, Any]:
 @contextmanager
 def temporary_beside(path: Path) -> Iterator[Path]:
     """A uniquely named temporary file next to ``path`` (so concurrent writers never share
-    one), renamed onto ``path`` when the block succeeds and removed when it fails."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
+    one; created with the usual mode, 0666 less the umask), renamed onto ``path`` when the
+    block succeeds and removed when it fails."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         yield tmp
         os.replace(tmp, path)
