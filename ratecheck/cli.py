@@ -343,7 +343,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     try:
         rows, doc = read_results(out)
         formats = ("png", "pdf") if args.pdf else ("png",)
-        plot_results(rows, doc["verdicts"], f"{out}/figures", formats)
+        plot_results(rows, doc["verdicts"], f"{out}/figures", formats, ids)  # this run's
     except KeyboardInterrupt as exc:  # every claim finished: only figures are missing
         print(
             f"ratecheck: interrupted while drawing figures; the results are in {out} "

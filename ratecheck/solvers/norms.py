@@ -259,8 +259,36 @@ def _ns_iterate(X: Any, coeffs: Sequence[tuple[float, float, float]]) -> Any:
 
 
 def _svd(D: Any) -> tuple[Any, Any, Any]:
+    """The thin SVD (U, s, Vᵀ) of every matrix of the batch D (see _finite_matrices)."""
     xp = array_namespace(D)
-    return xp.linalg.svd(D, full_matrices=False)
+    finite, D = _finite_matrices(xp, D)
+    U, s, Vt = xp.linalg.svd(D, full_matrices=False)
+    return (
+        xp.where(finite[..., None, None], U, xp.nan),
+        xp.where(finite[..., None], s, xp.nan),
+        xp.where(finite[..., None, None], Vt, xp.nan),
+    )
+
+
+def _svdvals(D: Any) -> Any:
+    """The singular values of every matrix of the batch D (see _finite_matrices)."""
+    xp = array_namespace(D)
+    finite, D = _finite_matrices(xp, D)
+    return xp.where(finite[..., None], xp.linalg.svdvals(D), xp.nan)
+
+
+def _finite_matrices(xp: Any, D: Any) -> tuple[Any, Any]:
+    """(mask, D'): which matrices of the batch D are finite, and D with the others set to 0.
+
+    Every SVD here factorizes D', never D: LAPACK raises on a non-finite matrix ("SVD did not
+    converge") or, for some inputs, never returns, which would end or stall the whole run
+    instead of that seed's (DESIGN.md, Fixed budgets). The callers put NaN into every output
+    of a non-finite matrix, so a non-finite input still gives a non-finite result. The mask is
+    applied with ``where``, never read on the host (no device sync); finite matrices are
+    factorized unchanged, bit for bit.
+    """
+    finite = xp.all(xp.isfinite(D), axis=(-2, -1))
+    return finite, xp.where(finite[..., None, None], D, 0.0)
 
 
 def _rank_mask(xp: Any, s: Any, shape: tuple[int, ...]) -> Any:
@@ -301,7 +329,7 @@ class Schatten:
         return math.inf if self.p == 1 else (1.0 if self.p == math.inf else self.p / (self.p - 1))
 
     def _svals(self, x: Any) -> Any:
-        return array_namespace(x).linalg.svdvals(x)
+        return _svdvals(x)
 
     @staticmethod
     def _vec_norm(xp: Any, s: Any, p: float) -> Any:

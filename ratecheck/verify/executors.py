@@ -52,7 +52,13 @@ def run_task(task: Task) -> tuple[Any, float]:
     grid = dict(task.grid)
     settings = Settings(task.quick, task.seeds, namespace(task.backend), task.backend, grid)
     start = time.perf_counter()
-    outcome = get_experiment(task.claim_id).run(claim, settings, grid)
+    try:
+        outcome = get_experiment(task.claim_id).run(claim, settings, grid)
+    except UsageError:
+        raise
+    except Exception as exc:  # a bug in the claim's code: named in one line, chained
+        first = (str(exc).splitlines() or [""])[0]
+        raise TaskFailed(f"claim {task.claim_id} raised {type(exc).__name__}: {first}") from exc
     return outcome, time.perf_counter() - start
 
 

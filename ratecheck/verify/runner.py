@@ -1,9 +1,15 @@
 """The batched runner: S seeds in lockstep, a fixed budget, metrics at checkpoints.
 
-A run executes exactly ``steps`` iterations (DESIGN.md, Fixed budgets). It ends early only when
-every seed has diverged (a non-finite metric: status ``diverged``, recorded, never raised) or, for
-a hitting-time run with ``stop_when_hit``, when every seed has reached its target. Seeds that
+A run executes exactly ``steps`` iterations (DESIGN.md, Fixed budgets). It stops stepping early
+only at a checkpoint where every seed has diverged (status ``diverged``, recorded, never raised;
+the trace still has every planned checkpoint, NaN from there on) or, for a hitting-time run with
+``stop_when_hit``, when every seed has reached its target (the trace ends there). Seeds that
 never hit are censored (``hit_at = -1``) and kept.
+
+A seed diverges at the first step whose iterate has a non-finite entry, or at the first
+checkpoint with a non-finite metric. From then on its iterate and its slices of the method's
+state are zeros, so no later step or metric sees its non-finite values; its recorded metrics are
+NaN, and the other seeds run on unchanged, bit for bit.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from array_api_compat import is_array_api_obj
 
-from ratecheck.backend import array_namespace, to_host
+from ratecheck.backend import array_namespace, device, to_host
+from ratecheck.errors import UsageError
 from ratecheck.problems.base import Blocks, Oracle, Problem, sq_norm, sub
 from ratecheck.solvers.base import Method
 
@@ -27,7 +35,7 @@ class Trace:
 
     steps: (n,) iteration index of each checkpoint; metrics[name]: (S, n); grad_calls/hvp_calls:
     (n,) oracle calls per seed up to each checkpoint; status: (S,) "ok" | "diverged";
-    diverged_at: (S,) first checkpoint step with a non-finite metric (−1: none); hit_at: (S,)
+    diverged_at: (S,) the step at which the seed diverged (−1: never); hit_at: (S,)
     first step at which the hit metric reached its target (−1: censored), or None.
     """
 
@@ -71,18 +79,51 @@ def standard_metrics(problem: Problem) -> dict[str, Metric]:
     return metrics
 
 
-def _evaluate(metrics: Mapping[str, Metric], x: Blocks) -> tuple[dict[str, np.ndarray], Any]:
-    """Metric values per seed, and which seeds have finite iterates. A seed whose iterate is not
-    finite is evaluated at 0 instead (metrics such as an SVD-based norm would raise on it) and
-    is then recorded as diverged by the caller."""
-    xp = array_namespace(x[0])
+def _evaluate(metrics: Mapping[str, Metric], x: Blocks) -> dict[str, np.ndarray]:
+    """Metric values per seed, on the host."""
+    return {name: to_host(m(x)).astype(float) for name, m in metrics.items()}
+
+
+def _all_finite(x: Blocks, xp: Any) -> bool:
+    """Whether every entry of every block is finite: one reduction per block, one transfer."""
+    finite = xp.all(xp.isfinite(x[0]))
+    for b in x[1:]:
+        finite = finite & xp.all(xp.isfinite(b))
+    return bool(to_host(finite))
+
+
+def _finite_seeds(x: Blocks, xp: Any) -> np.ndarray:
+    """(S,) host mask: the seeds whose blocks are finite in every entry."""
     finite = np.ones(x[0].shape[0], dtype=bool)
     for b in x:
         finite &= to_host(xp.all(xp.reshape(xp.isfinite(b), (b.shape[0], -1)), axis=1))
-    if not finite.all():
-        mask = xp.asarray(finite)
-        x = tuple(xp.where(xp.reshape(mask, (-1,) + (1,) * (b.ndim - 1)), b, 0) for b in x)
-    return {name: to_host(m(x)).astype(float) for name, m in metrics.items()}, finite
+    return finite
+
+
+def _zero_seeds(tree: Any, dead: np.ndarray) -> Any:
+    """``tree`` with the slices of the ``dead`` seeds ((S,) host mask) set to zero in every array
+    leaf whose leading axis has length S.
+
+    Walks tuples (NamedTuples too), lists and dicts; other leaves (numbers, None, arrays of
+    another leading length) are returned unchanged, and so are the other seeds' entries.
+    """
+    if isinstance(tree, tuple):
+        items = [_zero_seeds(item, dead) for item in tree]
+        return type(tree)(*items) if hasattr(tree, "_fields") else tuple(items)
+    if isinstance(tree, list):
+        return [_zero_seeds(item, dead) for item in tree]
+    if isinstance(tree, dict):
+        return {key: _zero_seeds(item, dead) for key, item in tree.items()}
+    if not is_array_api_obj(tree) or tree.ndim == 0 or tree.shape[0] != dead.size:
+        return tree
+    xp = array_namespace(tree)
+    keep = xp.reshape(xp.asarray(~dead, device=device(tree)), (-1,) + (1,) * (tree.ndim - 1))
+    return xp.where(keep, tree, xp.zeros_like(tree))
+
+
+def _step_error(method: Method, k: int, exc: Exception) -> RuntimeError:
+    """A step that raised on finite iterates is a bug in the method: name it and the step."""
+    return RuntimeError(f"method {method.name} raised {type(exc).__name__} at step {k}: {exc}")
 
 
 def run(
@@ -98,6 +139,12 @@ def run(
 
     ``checkpoints``: "all", "geometric", or an array of step indices. ``hit = (metric, target)``
     records, at every step, the first t with metric ≤ target (target: scalar or (S,) array).
+
+    Divergence (a non-finite iterate, or a non-finite metric at a checkpoint) ends that seed's
+    run with status "diverged" (module docstring); arrays in the method's state whose leading
+    axis has length S are taken to be per seed. A method whose step raises is a bug in the
+    method (its inputs are finite): a RuntimeError naming the method and the step, raised from
+    the original exception. A UsageError passes through unchanged.
     """
     metrics = dict(metrics if metrics is not None else standard_metrics(problem))
     if isinstance(checkpoints, str):
@@ -109,6 +156,7 @@ def run(
 
     oracle = Oracle(problem)
     x = problem.x0
+    xp = array_namespace(x[0])
     S = x[0].shape[0]
     state = method.init(x)
     recorded: dict[str, list] = {name: [] for name in metrics}
@@ -119,25 +167,44 @@ def run(
 
     with np.errstate(all="ignore"):
         for k in range(steps + 1):
+            if not _all_finite(x, xp):
+                bad = ~_finite_seeds(x, xp)
+                diverged_at[bad & alive] = k
+                alive &= ~bad
+                x, state = _zero_seeds(x, ~alive), _zero_seeds(state, ~alive)
             if hit is not None:
-                reached = to_host(metrics[hit[0]](x) <= hit[1]) & (hit_at < 0)
+                reached = to_host(metrics[hit[0]](x) <= hit[1]) & (hit_at < 0) & alive
                 hit_at[reached] = k
             done = stop_when_hit and hit_at is not None and bool((hit_at >= 0).all())
             if is_ckpt[k] or done:
-                values, finite_x = _evaluate(metrics, x)
-                bad = ~(np.all([np.isfinite(v) for v in values.values()], axis=0) & finite_x)
-                bad &= alive
-                diverged_at[bad] = k
-                alive &= ~bad
+                values = _evaluate(metrics, x)
+                bad = ~np.all([np.isfinite(v) for v in values.values()], axis=0) & alive
+                if bad.any():
+                    diverged_at[bad] = k
+                    alive &= ~bad
+                    x, state = _zero_seeds(x, ~alive), _zero_seeds(state, ~alive)
                 for name, v in values.items():
                     recorded[name].append(np.where(alive, v, np.nan))
                 rec_steps.append(k)
                 rec_grad.append(oracle.grad_calls)
                 rec_hvp.append(oracle.hvp_calls)
-            if done or not alive.any():
+            if done:
+                break
+            if is_ckpt[k] and not alive.any():  # the rest of the budget is NaN: no need to step
+                for later in np.flatnonzero(is_ckpt[k + 1 :]) + k + 1:
+                    for name in metrics:
+                        recorded[name].append(np.full(S, np.nan))
+                    rec_steps.append(int(later))
+                    rec_grad.append(oracle.grad_calls)
+                    rec_hvp.append(oracle.hvp_calls)
                 break
             if k < steps:
-                x, state = method.step(x, state, oracle)
+                try:
+                    x, state = method.step(x, state, oracle)
+                except UsageError:
+                    raise
+                except Exception as exc:
+                    raise _step_error(method, k, exc) from exc
 
     return Trace(
         steps=np.asarray(rec_steps),

@@ -27,7 +27,9 @@ def test_divergence_is_recorded_not_raised(xp):
     tr = run(gd(5.0), p, 5000)  # η = 5/L: |1 − 5λ| > 1 at λ = L
     assert list(tr.status) == ["diverged"] * 3
     assert np.all(tr.diverged_at > 0)
-    assert tr.steps[-1] < 5000  # ended once every seed was non-finite
+    assert tr.steps[-1] == 5000  # every planned checkpoint is in the trace, NaN at the end
+    assert np.isnan(tr.metrics["dist"][:, -1]).all()
+    assert tr.grad_calls[-1] < 5000  # but no step was taken once every seed was non-finite
 
 
 def test_hitting_time_and_stop(xp):

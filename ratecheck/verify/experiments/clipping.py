@@ -189,7 +189,7 @@ def ggnc_deterministic_bound(claim: Claim, settings: Settings, grid) -> Outcome:
             tr = deterministic_run(problem, ggnc(norm, gamma, rho), norm, steps)
             traces.append(tr)
             best = running_min(tr.metrics["grad_dual"][:, :steps])
-            bound = bound43(Delta=delta, gamma=gamma, rho=rho, n=n)
+            bound = bound43(Delta=delta, gamma=gamma, rho=rho, n=n)[..., : best.shape[-1]]
             label = f"{geometry}, ρ = {c:g}·L0/L1, γ = 1/(L0 + ρL1)"
             points.append(
                 Point(
@@ -593,6 +593,7 @@ def s3cg_gap(claim: Claim, settings: Settings, grid) -> Outcome:
             traces.append(tr)
             best = running_min(tr.metrics["gap"][:, :steps])
             bound = bound47(beta=BALL_RADIUS, Delta=delta, gamma=1 / L, rho=L, n=n_axis)
+            bound = bound[..., : best.shape[-1]]  # a run that diverged everywhere ends early
             label = f"{ball} ball, S3CG variant {variant}"
             points += [
                 Point(
