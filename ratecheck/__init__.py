@@ -5,13 +5,17 @@ __version__ = "0.1.0"
 from ratecheck.theory import Claim, Provenance, all_claims, get_claim
 from ratecheck.user import define_claim
 from ratecheck.verify import Verdict, verify
+from ratecheck.verify.context import Axis, Context, claim
 
 __all__ = [
+    "Axis",
     "Claim",
+    "Context",
     "Provenance",
     "Verdict",
     "__version__",
     "all_claims",
+    "claim",
     "define_claim",
     "get_claim",
     "verify",

@@ -272,6 +272,15 @@ def _sigterm_interrupts(command):
 
 
 @_sigterm_interrupts
+def _claims_of(arg: str) -> list[str]:
+    """A claim id, or the ids of the claims a Python file defines (``verify my_claims.py``)."""
+    if not arg.endswith(".py"):
+        return [arg]
+    from ratecheck.user import load_claim_file
+
+    return load_claim_file(arg)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from ratecheck.figures.report import VERDICT_COLUMNS
     from ratecheck.verify.api import repeated, resolve, unavailable, verify
@@ -281,8 +290,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError("give claim ids or --all, not both")
     if not args.all and not args.ids:
         raise UsageError("name claims to verify (see: ratecheck list) or pass --all")
-    ids = resolve(None if args.all else args.ids)
-    for claim_id, count in repeated(args.ids).items():
+    named = [i for arg in args.ids for i in _claims_of(arg)]  # claim files give their claims
+    ids = resolve(None if args.all else named)
+    for claim_id, count in repeated(named).items():
         print(f"ratecheck: {claim_id} is named {count} times; it runs once", file=sys.stderr)
     if args.all and unavailable():
         print(
@@ -335,7 +345,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         _write_json(args.json, verdicts, unfinished=missing)
-        return _interrupted_status(exc) if isinstance(exc, KeyboardInterrupt) else EXIT_UNEXPECTED
+        if isinstance(exc, KeyboardInterrupt):
+            return _interrupted_status(exc)
+        return EXIT_USAGE if exc.user_claim else EXIT_UNEXPECTED  # a user's claim that raises
     _write_json(args.json, verdicts)
     from ratecheck.figures import plot_results
     from ratecheck.verify.store import read_results

@@ -8,8 +8,10 @@ noise (reference/conventions.md §8). Draws happen on the host and are stacked a
 
 from __future__ import annotations
 
+import hashlib
+import json
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +27,32 @@ def claim_key(claim_id: str) -> int:
     return zlib.crc32(claim_id.encode())
 
 
+def point_key(where: Mapping[str, Any]) -> tuple[int, ...]:
+    """Eight 32-bit words of SHA-256 over the sorted (axis name, value) pairs of a grid point:
+    the same point gives the same words whatever else is on the grid, and two points collide
+    only if SHA-256 does."""
+    text = json.dumps(sorted((str(k), _plain(v)) for k, v in where.items()))
+    digest = hashlib.sha256(text.encode()).digest()
+    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 32, 4))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    number = float(value)
+    return int(number) if number.is_integer() else number  # 10 and 10.0 are one point
+
+
 @dataclass
 class Streams:
-    """Per-seed generators for one (claim, grid point): ``streams.init`` is a list of S of them."""
+    """Per-seed generators for one (claim, grid point): ``streams.init`` is a list of S of them.
+
+    ``grid_index`` identifies the grid point: a mapping {axis name: value} (the run context's
+    key, by value: adding a grid value never changes another point's streams), or an integer
+    chosen by hand (the older experiments' key, by position)."""
 
     claim: str
-    grid_index: int
+    grid_index: int | Mapping[str, Any]
     n_seeds: int
     first_seed: int = 0  # seed indices first_seed, …, first_seed + n_seeds − 1
     _cache: dict[str, list[np.random.Generator]] = field(default_factory=dict, repr=False)
@@ -39,7 +61,9 @@ class Streams:
         if name not in AXES:
             raise ValueError(f"unknown random axis '{name}'; valid: {', '.join(AXES)}")
         if name not in self._cache:
-            base = [claim_key(self.claim), self.grid_index, AXES.index(name)]
+            point = self.grid_index
+            where = [point] if isinstance(point, int) else list(point_key(point))
+            base = [claim_key(self.claim), *where, AXES.index(name)]
             self._cache[name] = [
                 np.random.default_rng(np.random.SeedSequence([*base, i]))
                 for i in range(self.first_seed, self.first_seed + self.n_seeds)

@@ -165,6 +165,8 @@ def plan(
     grid: dict[str, tuple[float, ...]] | None,
 ) -> list[Task]:
     """One task per claim, with its seeds and its grid (quick/full values, then overrides)."""
+    from ratecheck.user import claim_source
+
     experiments = [get_experiment(i) for i in claim_ids]
     known = sorted({g.name for e in experiments for g in e.grid})
     for name in grid or {}:
@@ -179,7 +181,7 @@ def plan(
         own = {k: v for k, v in (grid or {}).items() if k in {g.name for g in experiment.grid}}
         settings = Settings(quick=quick, seeds=n_seeds, xp=None, backend=backend, overrides=own)
         values = experiment.values(settings)
-        module = experiment.run.__module__
+        module = claim_source(experiment.run.__module__)  # a path for a claim file's claims
         tasks.append(Task(claim_id, quick, n_seeds, backend, tuple(values.items()), module))
     return tasks
 

@@ -44,6 +44,7 @@ FORMAT = 2
 
 # The schema of a stored outcome, in the store's spec language (exact types: true is no number).
 _POINT = {name.rstrip("?"): spec for name, spec in POINT_SPEC.items() if name != "passed?"}
+_POINT = {name: _POINT[name] for name in (f.name for f in fields(Point))}
 _JUDGEMENT = {"points": ListOf(_POINT), "status": STR, "notes": ListOf(STR), "kind": STR_OR_NULL}
 _OUTCOME = {
     "result": _JUDGEMENT,

@@ -24,7 +24,18 @@ from ratecheck.errors import UsageError
 
 
 class TaskFailed(RuntimeError):
-    """A worker died or raised while running a task; the message names the task."""
+    """A worker died or raised while running a task; the message names the task.
+    ``user_claim``: the task was a claim defined outside the package (bad input, exit 2)."""
+
+    def __init__(self, message: str, user_claim: bool = False) -> None:
+        super().__init__(message, user_claim)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    @property
+    def user_claim(self) -> bool:
+        return bool(self.args[1])
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class Task:
     seeds: int
     backend: str
     grid: tuple[tuple[str, tuple[float, ...]], ...]
-    module: str  # where the claim's experiment is registered (user claims live elsewhere)
+    module: str  # the experiment's module, or the claim file it was loaded from (a path)
 
 
 def run_task(task: Task) -> tuple[Any, float]:
@@ -47,7 +58,12 @@ def run_task(task: Task) -> tuple[Any, float]:
     from ratecheck.verify.experiments.base import has_experiment
 
     if not has_experiment(task.claim_id):  # a user-defined claim, in a fresh worker
-        importlib.import_module(task.module)
+        if task.module.endswith(".py"):
+            from ratecheck.user import load_claim_file
+
+            load_claim_file(task.module)
+        else:
+            importlib.import_module(task.module)
     claim = get_claim(task.claim_id)
     grid = dict(task.grid)
     settings = Settings(task.quick, task.seeds, namespace(task.backend), task.backend, grid)
@@ -58,7 +74,9 @@ def run_task(task: Task) -> tuple[Any, float]:
         raise
     except Exception as exc:  # a bug in the claim's code: named in one line, chained
         first = (str(exc).splitlines() or [""])[0]
-        raise TaskFailed(f"claim {task.claim_id} raised {type(exc).__name__}: {first}") from exc
+        message = f"claim {task.claim_id} raised {type(exc).__name__}: {first}"
+        user = not task.module.startswith("ratecheck.")
+        raise TaskFailed(message, user_claim=user) from exc
     return outcome, time.perf_counter() - start
 
 

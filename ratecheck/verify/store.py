@@ -324,6 +324,8 @@ POINT_SPEC = {  # Point.record(): what report.py and plots.py read of a judged p
     "ci_high": NUM,
     "passed?": BOOL,
     "note?": STR,
+    "method?": STR,
+    "where?": MapOf((float, int, str)),
 }
 _RECORD = {  # Verdict.record(): what report.py and plots.py read of a verdict record
     "claim": STR,

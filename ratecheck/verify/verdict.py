@@ -75,6 +75,8 @@ class Point:
     ci_low: float = math.nan
     ci_high: float = math.nan
     note: str = ""
+    method: str = ""  # the method measured (figures read this, never the label)
+    where: dict[str, Any] = field(default_factory=dict)  # the grid point {axis: value}
 
     @classmethod
     def of(
