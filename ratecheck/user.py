@@ -1,14 +1,7 @@
-"""Define your own claims: a SymPy prediction, an experiment (problem, solver, grid, estimator)
-and a control, registered next to the built-in ones.
-
-    from ratecheck import Claim, Provenance, define_claim
-    from ratecheck.verify.experiments.base import GridParam, Outcome
-
-    define_claim(Claim(...), run=my_experiment, grid=(GridParam(...),))
-
-``run(claim, settings, grid) -> Outcome`` returns judged points for the claim and its control
-(``ratecheck.verify.verdict.Point``/``Judgement``) and flat rows for figures. See
-``examples/gd_linear_rate.py`` for a complete one, run by the test suite through the plugin.
+"""User claims: ``ratecheck.claim`` (the run-context API, ``ratecheck.verify.context``) is
+the way to write one — see ``examples/gd_linear_rate.py``; ``load_claim_file`` imports a file of
+them for ``ratecheck verify my_claims.py``. ``define_claim`` is the lower-level registration both
+use: a Claim record with a ``run(claim, settings, grid) -> Outcome`` experiment.
 """
 
 from __future__ import annotations
