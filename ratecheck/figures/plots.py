@@ -100,11 +100,14 @@ def _panel_of(method: str) -> tuple[str, str]:
 
 
 def _reference_lines(record: dict[str, Any], method: str) -> list[tuple[float, str]]:
-    """(slope, legend) of the dashed lines for one method: the judged exponent points whose
-    label starts with the method, and the record's ``reference_slopes`` for its short name."""
+    """(slope, legend) of the dashed lines for one method: the judged exponent points of that
+    method, and the record's ``reference_slopes`` for its short name. A point names its method
+    in ``method`` (the run-context API); points of claims not yet written on it carry the
+    method as the start of their label."""
     lines = []
     for p in record.get("points", []):
-        if p["kind"] == "exponent" and re.split("[,:]", p["label"])[0] == method:
+        measured_method = p.get("method") or re.split("[,:]", p["label"])[0]
+        if p["kind"] == "exponent" and measured_method == method:
             lines.append(
                 (
                     p["predicted"],

@@ -118,3 +118,14 @@ def test_figure_file_that_is_a_folder_is_a_usage_error(tmp_path):
         plot_results(rows("err", range(5)), [RECORD], tmp_path)
     assert str(info.value) == f"cannot write c--err.png in '{tmp_path}': it is a folder, not a file"
     assert plt.get_fignums() == open_before  # the figure is closed
+
+
+def test_reference_lines_follow_the_points_method_field_not_its_label():
+    from ratecheck.figures.plots import _reference_lines
+
+    point = {"kind": "exponent", "predicted": -0.25, "measured": -0.26, "ci_low": -0.3}
+    point |= {"ci_high": -0.2, "label": "a label naming nothing", "method": "scion"}
+    older = {**point, "label": "scion, K ∈ [1e3, 1e5]", "method": ""}
+    assert [s for s, _ in _reference_lines({"points": [point]}, "scion")] == [-0.25]
+    assert _reference_lines({"points": [point]}, "a label naming nothing") == []
+    assert [s for s, _ in _reference_lines({"points": [older]}, "scion")] == [-0.25]
