@@ -271,7 +271,6 @@ def _sigterm_interrupts(command):
     return run
 
 
-@_sigterm_interrupts
 def _claims_of(arg: str) -> list[str]:
     """A claim id, or the ids of the claims a Python file defines (``verify my_claims.py``)."""
     if not arg.endswith(".py"):
@@ -281,6 +280,7 @@ def _claims_of(arg: str) -> list[str]:
     return load_claim_file(arg)
 
 
+@_sigterm_interrupts
 def cmd_verify(args: argparse.Namespace) -> int:
     from ratecheck.figures.report import VERDICT_COLUMNS
     from ratecheck.verify.api import repeated, resolve, unavailable, verify
