@@ -29,7 +29,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -43,20 +42,7 @@ from ratecheck.verify.verdict import Judgement, Point
 Where = Mapping[str, float]
 
 
-@dataclass(frozen=True)
-class Axis:
-    """A named grid axis: its values in quick and full mode and the smallest value allowed."""
-
-    name: str
-    quick: tuple[float, ...]
-    full: tuple[float, ...]
-    minimum: float = -math.inf
-    description: str = ""
-
-    def param(self) -> GridParam:
-        return GridParam(
-            self.name, tuple(self.quick), tuple(self.full), self.minimum, self.description
-        )
+Axis = GridParam  # a named grid axis: name, quick and full values, minimum, description
 
 
 def predicted_at(expression: sp.Expr, where: Where) -> float:
@@ -212,7 +198,7 @@ def claim(
         return define_claim(
             record,
             run=experiment_run,
-            grid=tuple(a.param() for a in grid),
+            grid=tuple(grid),
             seeds_quick=seeds[0],
             seeds_full=seeds[1],
         )
