@@ -108,9 +108,10 @@ def verify(
     processes, ``scheduler`` on a Dask distributed cluster; the verdicts are the same.
     ``on_verdict`` is called as each claim finishes (in finishing order).
     """
-    if ids and not isinstance(ids, str) and repeated(list(ids)):
-        twice = ", ".join(f"{i} ({n}×)" for i, n in repeated(list(ids)).items())
-        warnings.warn(f"claims named more than once run once: {twice}", stacklevel=2)
+    twice = repeated(list(ids)) if ids and not isinstance(ids, str) else {}
+    if twice:
+        named = ", ".join(f"{i} ({n}×)" for i, n in twice.items())
+        warnings.warn(f"claims named more than once run once: {named}", stacklevel=2)
     claim_ids = resolve(ids)
     if seeds is not None:
         seeds = _whole_number("seeds", seeds, "seeds=8")

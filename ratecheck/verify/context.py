@@ -8,7 +8,7 @@ receives a :class:`Context`::
     def my_claim(ctx):
         for where in ctx.points("kappa"):
             problem = quadratic(where["kappa"], 16, ctx.streams(where), ctx.xp)
-            trace = ctx.run(gd(1.0), problem, steps, where=where, method="gd")
+            trace = ctx.run(gd(1.0), problem, steps, where=where)  # rows name gd.name
             ctx.judge(linear_rate(...), method="gd", where=where)
 
 - ``ctx.points(*axes)`` iterates the product of the named grid axes as {axis: value} dicts.

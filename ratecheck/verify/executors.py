@@ -75,8 +75,9 @@ def run_task(task: Task) -> tuple[Any, float]:
     except Exception as exc:  # a bug in the claim's code: named in one line, chained
         first = (str(exc).splitlines() or [""])[0]
         message = f"claim {task.claim_id} raised {type(exc).__name__}: {first}"
-        user = not task.module.startswith("ratecheck.")
-        raise TaskFailed(message, user_claim=user) from exc
+        from ratecheck.verify.cache import is_builtin
+
+        raise TaskFailed(message, user_claim=not is_builtin(task.module)) from exc
     return outcome, time.perf_counter() - start
 
 
