@@ -2,15 +2,17 @@
 
 __version__ = "0.1.0"
 
-from ratecheck.theory import Claim, Provenance, all_claims, get_claim
+from ratecheck.theory.claim import Claim, Prediction, Provenance
 from ratecheck.user import define_claim
 from ratecheck.verify import Verdict, verify
 from ratecheck.verify.context import Axis, Context, claim
+from ratecheck.verify.registry import all_claims, get_claim
 
 __all__ = [
     "Axis",
     "Claim",
     "Context",
+    "Prediction",
     "Provenance",
     "Verdict",
     "__version__",

@@ -34,12 +34,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _grid_override(text: str) -> tuple[str, tuple[float, ...]]:
-    name, sep, values = text.partition("=")
+def _grid_value(text: str) -> float | str:
+    """A number where the text is one, else a name on a categorical axis (geometry=spectral)."""
     try:
-        parsed = tuple(float(v) for v in values.split(",") if v.strip())
+        return float(text)
     except ValueError:
-        parsed = ()
+        return text
+
+
+def _grid_override(text: str) -> tuple[str, tuple[float | str, ...]]:
+    name, sep, values = text.partition("=")
+    parsed = tuple(_grid_value(v.strip()) for v in values.split(",") if v.strip())
     if not sep or not name or not parsed:
         raise argparse.ArgumentTypeError(
             f"expected NAME=V1,V2,... (e.g. kappa=10,100), got '{text}'"
@@ -148,7 +153,7 @@ def _predicted_text(claim) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ratecheck.theory import all_claims
+    from ratecheck.verify.registry import all_claims
 
     claims = all_claims()
     if args.json:

@@ -14,26 +14,23 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ratecheck.errors import UsageError
-from ratecheck.theory.claim import Claim, all_claims, register
-from ratecheck.verify.experiments.base import Experiment, GridParam, register_experiment
+from ratecheck.theory.claim import Claim
+from ratecheck.verify.experiment import Axis, Experiment
+from ratecheck.verify.registry import all_claims, get_experiment, has_experiment, register
 
 
 def define_claim(
     claim: Claim,
     run: Callable,
-    grid: Sequence[GridParam] = (),
+    grid: Sequence[Axis] = (),
     seeds_quick: int = 4,
     seeds_full: int = 16,
 ) -> Claim:
-    """Register ``claim`` with its experiment; a second definition of the same id is an error
-    unless it is the very same Claim object (re-importing a module is harmless)."""
-    existing = {c.id: c for c in all_claims()}
-    if claim.id in existing:
-        if existing[claim.id] is claim:
-            return claim
-        raise UsageError(f"claim id '{claim.id}' is already taken; choose another id")
-    register(claim)
-    register_experiment(Experiment(claim.id, run, tuple(grid), seeds_quick, seeds_full))
+    """Register ``claim`` with its experiment ``run(claim, settings, grid) -> Outcome``; a
+    second definition of the same id is an error unless it is the very same Claim object
+    (re-importing a module is harmless)."""
+    all_claims()  # the built-in claims first: their ids are taken
+    register(Experiment(claim.id, run, tuple(grid), seeds_quick, seeds_full, claim))
     return claim
 
 
@@ -85,8 +82,6 @@ def claim_source(module: str) -> str:
 
 def _file_of(claim_id: str) -> Path | None:
     """The source file of the module that defines a claim's experiment, where it has one."""
-    from ratecheck.verify.experiments.base import get_experiment, has_experiment
-
     if not has_experiment(claim_id):
         return None
     try:
@@ -97,11 +92,9 @@ def _file_of(claim_id: str) -> Path | None:
 
 def _forget(name: str, before: set[str]) -> None:
     """Undo a failed load: the module and any claim it registered before failing."""
-    from ratecheck.theory.claim import _REGISTRY
-    from ratecheck.verify.experiments.base import _EXPERIMENTS
+    from ratecheck.verify.registry import unregister
 
     sys.modules.pop(name, None)
     _CLAIM_FILES.pop(name, None)
-    for claim_id in [c for c in _REGISTRY if c not in before]:
-        _REGISTRY.pop(claim_id)
-        _EXPERIMENTS.pop(claim_id, None)
+    for claim_id in [c.id for c in all_claims() if c.id not in before]:
+        unregister(claim_id)

@@ -1,8 +1,8 @@
-"""The Claim record and the registry of every claim `ratecheck` knows.
+"""The Claim record: what a paper (or this project) asserts, symbolically, with its provenance.
 
-A Claim states what a paper (or this project) asserts, symbolically, with its provenance. It holds
-no measurement code: the experiment that measures it lives in ``ratecheck.verify.experiments``
-and is looked up by the claim's id. theory/ never imports an array library.
+A Claim holds no measurement code: a claim module (``ratecheck/claims/<family>/<id>.py``) pairs
+it with the experiment that measures it, and ``ratecheck.verify.registry`` holds the pairs.
+theory/ never imports an array library.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import sympy as sp
 
@@ -44,6 +45,38 @@ class Provenance:
         return f"{self.item} [{self.label}{': ' + self.note if self.note else ''}]"
 
 
+Tolerance = float | tuple[float, float]  # one for both modes, or (quick, full)
+
+
+def tolerance_in(tolerance: Tolerance, quick: bool) -> float:
+    """The tolerance of a mode: a single number, or the quick or full one of a pair."""
+    if isinstance(tolerance, tuple):
+        return float(tolerance[0] if quick else tolerance[1])
+    return float(tolerance)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A further quantity a claim predicts beside its headline prediction, judged with its own
+    assertion: ``expression`` (SymPy, in the grid's symbols; or a zero-argument function that
+    builds it, for slow limits), its verdict ``kind`` and ``tolerance`` (the claim's when
+    None)."""
+
+    expression: Any = field(repr=False)
+    kind: str | None = None
+    tolerance: Tolerance | None = None
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"prediction kind '{self.kind}' not in {KINDS}")
+
+    @cached_property
+    def expr(self) -> sp.Expr:
+        e = self.expression
+        return sp.sympify(e() if callable(e) else e)
+
+
 @dataclass(frozen=True)
 class Claim:
     """A theoretical statement to be checked by measurement.
@@ -66,6 +99,8 @@ class Claim:
     control: str
     provenance: tuple[Provenance, ...]
     requires: tuple[str, ...] = ()  # optional modules the experiment imports (e.g. "torch")
+    tolerance_full: float | None = None  # full mode's tolerance, where it differs
+    predictions: tuple[tuple[str, Prediction], ...] = ()  # named further predictions
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -75,6 +110,20 @@ class Claim:
     def predicted(self) -> sp.Expr:
         """The SymPy expression of the prediction (cached: limits can be slow)."""
         return self.prediction()
+
+    def tolerance_of(self, quick: bool) -> float:
+        """The tolerance of the headline prediction in quick or full mode."""
+        return self.tolerance if quick or self.tolerance_full is None else self.tolerance_full
+
+    def prediction_named(self, name: str) -> Prediction:
+        """A named further prediction; ValueError naming the declared ones otherwise."""
+        named = dict(self.predictions)
+        if name not in named:
+            raise ValueError(
+                f"claim {self.id} declares no prediction '{name}'; declared: "
+                f"{', '.join(named) or 'none'}"
+            )
+        return named[name]
 
     @property
     def missing(self) -> tuple[str, ...]:

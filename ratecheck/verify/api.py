@@ -16,10 +16,10 @@ from numbers import Real
 
 from ratecheck.backend import namespace
 from ratecheck.errors import UsageError
-from ratecheck.theory import all_claims, get_claim
 from ratecheck.verify.cache import TaskCache, claim_fingerprint, task_key
 from ratecheck.verify.executors import Task, execute
-from ratecheck.verify.experiments import Outcome, Settings, get_experiment
+from ratecheck.verify.experiment import Outcome, Settings
+from ratecheck.verify.registry import all_claims, get_claim, get_experiment
 from ratecheck.verify.store import ResultStore
 from ratecheck.verify.verdict import Verdict
 
@@ -71,13 +71,13 @@ def checked_grid(grid: object) -> dict[str, tuple[float, ...]]:
         if not isinstance(name, str):
             raise UsageError(f"grid must be {form}; the key {name!r} is not a name")
         sequence = not isinstance(values, (str, bytes)) and isinstance(values, Iterable)
-        numbers = tuple(values) if sequence else ()
-        if not numbers or any(isinstance(v, bool) or not isinstance(v, Real) for v in numbers):
+        items = tuple(values) if sequence else ()
+        if not items or any(isinstance(v, bool) or not isinstance(v, (Real, str)) for v in items):
             raise UsageError(
-                f"grid['{name}'] must be a non-empty sequence of numbers, e.g. (10, 100), "
-                f"got {values!r}"
+                f"grid['{name}'] must be a non-empty sequence of numbers (or names on a "
+                f"categorical axis), e.g. (10, 100) or ('spectral',), got {values!r}"
             )
-        out[name] = tuple(float(v) for v in numbers)
+        out[name] = tuple(v if isinstance(v, str) else float(v) for v in items)
     return out
 
 

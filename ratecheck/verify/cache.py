@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import ratecheck
-from ratecheck.verify.experiments.base import Experiment, Outcome
+from ratecheck.verify.experiment import Experiment, Outcome
 from ratecheck.verify.store import POINT_SPEC, ROW_SPEC, STR, STR_OR_NULL, ListOf, MapOf, mismatch
 from ratecheck.verify.verdict import Judgement, Point
 
@@ -150,7 +150,10 @@ def task_key(
     payload = {
         "format": FORMAT,
         "claim": claim_id,
-        "grid": {name: [float(v) for v in values] for name, values in sorted(grid.items())},
+        "grid": {
+            name: [v if isinstance(v, str) else float(v) for v in values]
+            for name, values in sorted(grid.items())
+        },
         "seeds": seeds,
         "quick": quick,
         "backend": backend,

@@ -1,7 +1,8 @@
 """The run context: the bookkeeping of one claim's experiment, done once for every claim.
 
 A claim is a record, a SymPy prediction in the grid's named symbols, and a run function that
-receives a :class:`Context`::
+receives a :class:`Context`. Built-in claims (``ratecheck/claims/<family>/<id>.py``) and user
+claims are written the same way::
 
     @claim(id="...", kind="linear-rate", prediction="1 - 1/kappa", control_prediction=...,
            grid=[Axis("kappa", quick=(10, 100), full=(10, 100, 1000), minimum=1)], ...)
@@ -11,17 +12,21 @@ receives a :class:`Context`::
             trace = ctx.run(gd(1.0), problem, steps, where=where)  # rows name gd.name
             ctx.judge(linear_rate(...), method="gd", where=where)
 
-- ``ctx.points(*axes)`` iterates the product of the named grid axes as {axis: value} dicts.
+- ``ctx.points(*axes)`` iterates the product of the named grid axes as {axis: value} dicts;
+  values are numbers, or names on a categorical axis (``geometry="spectral"``).
 - ``ctx.streams(where)`` gives the random streams of a grid point, keyed by the claim and the
   (axis, value) pairs: two points never share streams, and adding a grid value never changes
   another point's numbers.
 - ``ctx.run(...)`` runs the batched runner, keeps the run's status and stores its metrics as
-  flat rows (role, method, grid point) for figures.
-- ``ctx.judge(estimate, ...)`` evaluates the claim's prediction at the grid point itself (no
-  literal predictions) and records a judged point with structured ``method`` and ``where``;
-  where the claim declares a ``control_prediction`` (a statement the same measurement must
-  refute), the same estimate is judged against it as the control. ``role="control"`` judges a
-  control run (another method, another setting) against the claim's own prediction.
+  flat rows (role, method, grid point) for figures; ``ctx.rows_at`` stores per-point statistics
+  and ``ctx.curve`` a predicted curve evaluated from the claim's SymPy expression.
+- ``ctx.judge(estimate, ...)`` evaluates the claim's prediction (or a named further prediction
+  declared with the claim, with its own kind and tolerance) at the grid point itself: no
+  literal predictions in run functions. It records a judged point with structured ``method``
+  and ``where``; where the claim declares a ``control_prediction`` (a statement the same
+  measurement must refute), the same estimate is judged against it as the control.
+  ``role="control"`` judges a control run (another method, another setting) against the
+  claim's own prediction.
 """
 
 from __future__ import annotations
@@ -31,27 +36,48 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from ratecheck.seeding import Streams
-from ratecheck.theory.claim import Claim, Provenance
-from ratecheck.verify.experiments.base import GridParam, Outcome, Settings, trace_rows
+from ratecheck.theory.claim import Claim, Prediction, Provenance, Tolerance, tolerance_in
+from ratecheck.verify.experiment import (
+    Axis,
+    Experiment,
+    Outcome,
+    Settings,
+    Value,
+    point_rows,
+    predicted_rows,
+    trace_rows,
+)
 from ratecheck.verify.runner import Trace, run
 from ratecheck.verify.verdict import Judgement, Point
 
-Where = Mapping[str, float]
+Where = Mapping[str, Value]
+ROLES = ("claim", "control")
 
 
-Axis = GridParam  # a named grid axis: name, quick and full values, minimum, description
-
-
-def predicted_at(expression: sp.Expr, where: Where) -> float:
-    """A SymPy expression evaluated at a grid point (its symbols matched by name)."""
-    values = {s: where[s.name] for s in expression.free_symbols if s.name in where}
-    missing = sorted(s.name for s in expression.free_symbols if s.name not in where)
+def predicted_at(expression: sp.Expr, where: Where, **symbols: Any) -> Any:
+    """A SymPy expression evaluated at a grid point (its symbols matched by name), with further
+    symbols (say ``t``) given as numbers or arrays: a float, or an array for array symbols."""
+    values = {**{k: v for k, v in where.items() if not isinstance(v, str)}, **symbols}
+    missing = sorted(s.name for s in expression.free_symbols if s.name not in values)
     if missing:
-        raise ValueError(f"the prediction {expression} needs grid values for {missing}")
-    return float(expression.subs(values))
+        raise ValueError(f"the prediction {expression} needs values for {missing}")
+    free = sorted(expression.free_symbols, key=lambda s: s.name)
+    if any(np.ndim(values[s.name]) > 0 for s in free):
+        function = sp.lambdify(free, expression, "numpy")
+        shape = np.broadcast(*(np.asarray(values[s.name]) for s in free)).shape
+        return np.broadcast_to(function(*(values[s.name] for s in free)), shape).astype(float)
+    return float(expression.subs({s: values[s.name] for s in free}))
+
+
+def describe(where: Where) -> str:
+    """ "kappa = 10, geometry = spectral": a grid point in words."""
+    return ", ".join(
+        f"{k} = {v if isinstance(v, str) else format(v, 'g')}" for k, v in where.items()
+    )
 
 
 class Context:
@@ -61,25 +87,37 @@ class Context:
         self,
         claim: Claim,
         settings: Settings,
-        grid: Mapping[str, tuple[float, ...]],
+        grid: Mapping[str, tuple[Value, ...]],
         control_prediction: sp.Expr | None = None,
     ) -> None:
         self.claim, self.settings, self.grid = claim, settings, dict(grid)
         self.xp, self.seeds, self.quick = settings.xp, settings.seeds, settings.quick
         self.control_prediction = control_prediction
         self.rows: list[dict[str, Any]] = []
-        self.points_judged: dict[str, list[Point]] = {"claim": [], "control": []}
+        self.points_judged: dict[str, list[Point]] = {role: [] for role in ROLES}
+        self.notes: dict[str, list[str]] = {role: [] for role in ROLES}
+        self.extra: dict[str, Any] = {}
         self.traces: list[Trace] = []
+        self.censored = False
 
-    def points(self, *axes: str) -> Iterator[dict[str, float]]:
+    # --- the grid and its random streams ---------------------------------------------------
+    def points(self, *axes: str) -> Iterator[dict[str, Value]]:
         """The grid points over ``axes`` (all axes when none are named), in grid order."""
         names = axes or tuple(self.grid)
         for values in itertools.product(*(self.grid[n] for n in names)):
             yield dict(zip(names, values))
 
-    def streams(self, where: Where) -> Streams:
-        return Streams(self.claim.id, dict(where), self.seeds)
+    def values(self, axis: str) -> tuple[Value, ...]:
+        """The values of one grid axis in this run."""
+        return self.grid[axis]
 
+    def streams(self, where: Where, *, claim: str | None = None) -> Streams:
+        """The random streams of a grid point (a fresh copy each call: methods compared on one
+        point see the same problem and noise). ``claim``: another claim's id, to measure on the
+        very instances that claim draws at the same point."""
+        return Streams(claim or self.claim.id, dict(where), self.seeds)
+
+    # --- running and storing rows ------------------------------------------------------------
     def run(
         self,
         method: Any,
@@ -88,19 +126,82 @@ class Context:
         *,
         where: Where,
         role: str = "claim",
+        name: str | None = None,
         metrics: Mapping[str, Callable] | None = None,
+        rows: bool = True,
         **options: Any,
     ) -> Trace:
-        """:func:`ratecheck.verify.runner.run`, with its metrics stored as rows."""
+        """:func:`ratecheck.verify.runner.run`; its status counts towards the claim's, and its
+        metrics are stored as rows under ``name`` (the method's own name by default) unless
+        ``rows`` is false (a run judged by a per-point statistic: see :meth:`rows_at`)."""
         trace = run(method, problem, steps, metrics, **options)
-        self.traces.append(trace)
-        param = ",".join(where)
-        x = float(next(iter(where.values()))) if len(where) == 1 else math.nan
-        for metric, values in trace.metrics.items():
-            self.rows += trace_rows(
-                self.claim.id, role, method.name, param, x, trace.steps, values, metric
-            )
+        self.track(trace)
+        if rows:
+            self.trace_rows(trace, where=where, method=name or method.name, role=role)
         return trace
+
+    def track(self, *traces: Trace) -> None:
+        """Count runs made without :meth:`run` towards the run status (diverged or not)."""
+        self.traces += traces
+
+    def trace_rows(
+        self,
+        trace: Trace,
+        *,
+        where: Where,
+        method: str,
+        role: str = "claim",
+        metrics: Sequence[str] | None = None,
+    ) -> None:
+        """Store a trace's metrics (all, or those named) as rows at a grid point."""
+        param, x = _abscissa(where)
+        for metric in metrics or trace.metrics:
+            self.rows += trace_rows(
+                self.claim.id, role, method, param, x, trace.steps, trace.metrics[metric], metric
+            )
+
+    def rows_at(
+        self,
+        axis: str,
+        xs: Sequence[float],
+        values: Any,
+        *,
+        method: str,
+        metric: str,
+        role: str = "claim",
+    ) -> None:
+        """Store a per-point statistic (hitting times, slopes): ``values`` (S, len(xs))."""
+        values = np.asarray(values, dtype=float)
+        self.rows += point_rows(self.claim.id, role, method, axis, xs, values, metric)
+
+    def curve(
+        self,
+        where: Where,
+        steps: Any,
+        *,
+        method: str,
+        metric: str,
+        prediction: str | None = None,
+        symbol: str = "t",
+        **symbols: Any,
+    ) -> np.ndarray:
+        """The predicted curve over ``steps`` (the claim's expression, or a named prediction,
+        in the symbol ``symbol``), stored as "predicted" rows beside the method's rows."""
+        values = self.predicted(where, prediction, **{symbol: np.asarray(steps), **symbols})
+        param, x = _abscissa(where)
+        self.rows += predicted_rows(self.claim.id, method, param, x, steps, values, metric)
+        return values
+
+    # --- predictions and judging -------------------------------------------------------------
+    def expression(self, prediction: str | None = None) -> sp.Expr:
+        """The claim's SymPy prediction, or a named further prediction of it."""
+        if prediction is None:
+            return self.claim.predicted
+        return self.claim.prediction_named(prediction).expr
+
+    def predicted(self, where: Where, prediction: str | None = None, **symbols: Any) -> Any:
+        """The prediction evaluated at a grid point (and at further symbols such as ``t``)."""
+        return predicted_at(self.expression(prediction), where, **symbols)
 
     def judge(
         self,
@@ -108,40 +209,93 @@ class Context:
         *,
         method: str,
         where: Where,
+        prediction: str | None = None,
         role: str = "claim",
         label: str | None = None,
         note: str = "",
+        **symbols: Any,
     ) -> Point:
-        """Judge ``estimate`` (value and CI) against the claim's prediction at ``where``; with a
-        declared control prediction, judge it against that as the control too."""
-        place = ", ".join(f"{k} = {v:g}" for k, v in where.items())
-        text = label or f"{method}, {place}"
-        tolerance = self.claim.tolerance
-        predicted = predicted_at(self.claim.predicted, where)
-        point = Point.of(text, self.claim.kind, predicted, estimate, tolerance, note)
-        point.method, point.where = method, dict(where)
+        """Judge ``estimate`` (an Estimate with value and CI, or a number) against the claim's
+        prediction, or the named one, at ``where``; with a declared control prediction, judge
+        a claim point against that as the control too."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, got {role!r}")
+        kind, tolerance = self._assertion(prediction)
+        text = label or f"{method}, {describe(where)}"
+        point = self._point(
+            text,
+            kind,
+            self.predicted(where, prediction, **symbols),
+            estimate,
+            tolerance,
+            note,
+            method,
+            where,
+        )
         self.points_judged[role].append(point)
-        if role == "claim" and self.control_prediction is not None:
-            wrong = predicted_at(self.control_prediction, where)
-            control = Point.of(
-                f"{text} against {self.control_prediction}",
-                point.kind,
-                wrong,
-                estimate,
-                tolerance,
-                note,
+        if role == "claim" and prediction is None and self.control_prediction is not None:
+            wrong = predicted_at(self.control_prediction, where, **symbols)
+            self.points_judged["control"].append(
+                self._point(
+                    f"{text} against {self.control_prediction}",
+                    kind,
+                    wrong,
+                    estimate,
+                    tolerance,
+                    note,
+                    method,
+                    where,
+                )
             )
-            control.method, control.where = method, dict(where)
-            self.points_judged["control"].append(control)
         return point
 
+    def _assertion(self, prediction: str | None) -> tuple[str, float]:
+        if prediction is None:
+            return self.claim.kind, self.claim.tolerance_of(self.quick)
+        named = self.claim.prediction_named(prediction)
+        tolerance = named.tolerance
+        if tolerance is None:
+            return named.kind or self.claim.kind, self.claim.tolerance_of(self.quick)
+        return named.kind or self.claim.kind, tolerance_in(tolerance, self.quick)
+
+    @staticmethod
+    def _point(label, kind, predicted, estimate, tolerance, note, method, where) -> Point:
+        if isinstance(estimate, (int, float, np.floating, np.integer)):
+            point = Point(label, kind, float(predicted), float(estimate), tolerance, note=note)
+        else:
+            point = Point.of(label, kind, float(predicted), estimate, tolerance, note)
+        point.method, point.where = method, dict(where)
+        return point
+
+    # --- notes, status and the outcome ------------------------------------------------------
+    def note(self, text: str, role: str = "claim") -> None:
+        """A line for the report beside the claim's (or the control's) verdict."""
+        self.notes[role].append(text)
+
+    def censor(self, text: str) -> None:
+        """Mark the run "censored" (some runs never reached their target), saying how."""
+        self.censored = True
+        self.note(text)
+
     def outcome(self) -> Outcome:
-        status = "diverged" if any(tr.diverged for tr in self.traces) else "ok"
+        if any(tr.diverged for tr in self.traces):
+            status = "diverged"
+        else:
+            status = "censored" if self.censored else "ok"
         return Outcome(
-            Judgement(self.points_judged["claim"], status),
-            Judgement(self.points_judged["control"], status),
+            Judgement(self.points_judged["claim"], status, self.notes["claim"]),
+            Judgement(self.points_judged["control"], status, self.notes["control"]),
             self.rows,
+            self.extra,
         )
+
+
+def _abscissa(where: Where) -> tuple[str, float]:
+    """The axis name and value of a grid point's first numeric axis (rows' param and x)."""
+    for name, value in where.items():
+        if not isinstance(value, str):
+            return name, float(value)
+    return ",".join(where), math.nan
 
 
 def claim(
@@ -150,31 +304,44 @@ def claim(
     kind: str,
     statement: str,
     source: str,
-    prediction: str | sp.Expr,
-    tolerance: float,
-    grid: Sequence[Axis] | Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    prediction: str | sp.Expr | float | Callable[[], sp.Expr],
+    tolerance: Tolerance,
+    grid: Sequence[Axis] | Mapping[str, tuple[Sequence[Value], Sequence[Value]]] = (),
     control: str,
     control_prediction: str | sp.Expr | None = None,
+    predictions: Mapping[str, Prediction] | None = None,
+    prediction_text: str | None = None,
     experiment: str | None = None,
     seeds: tuple[int, int] = (4, 16),
     provenance: Sequence[Provenance] = (),
-    family: str = "user",
+    requires: Sequence[str] = (),
+    family: str | None = None,
 ) -> Callable[[Callable[[Context], None]], Claim]:
     """Declare a claim whose experiment is the decorated function ``run(ctx)``; returns the
-    registered :class:`Claim`. ``grid``: :class:`Axis` objects, or {name: (quick values, full
-    values)}. ``prediction`` and ``control_prediction`` are SymPy expressions (or their text) in
-    the grid's axis names; ``seeds`` = (quick, full) seeds per grid point."""
-    from ratecheck.user import define_claim
+    registered :class:`Claim`.
 
+    ``grid``: :class:`Axis` objects, or {name: (quick values, full values)}. ``prediction`` and
+    ``control_prediction``: SymPy expressions (or their text) in the grid's axis names, or a
+    zero-argument function building one (then give ``prediction_text``). ``predictions``:
+    further named quantities the experiment judges (``ctx.judge(..., prediction=name)``), each
+    with its own kind and tolerance. ``tolerance``: one number, or (quick, full). ``seeds``:
+    (quick, full) seeds per grid point. ``family``: the claim's family, by default the package
+    a built-in claim module sits in ("user" for user claims).
+    """
     if isinstance(grid, Mapping):  # {name: (quick values, full values)}
         grid = [Axis(name, tuple(q), tuple(f)) for name, (q, f) in grid.items()]
     names = {a.name: sp.Symbol(a.name) for a in grid}
-    expr = sp.sympify(prediction, locals=names)
+    lazy = callable(prediction) and not isinstance(prediction, sp.Basic)
+    if lazy and prediction_text is None:
+        raise ValueError(f"claim {id}: a prediction given as a function needs prediction_text")
+    expr = None if lazy else sp.sympify(prediction, locals=names)
     wrong = None if control_prediction is None else sp.sympify(control_prediction, locals=names)
+    quick_tolerance = tolerance_in(tolerance, True)
+    full_tolerance = tolerance_in(tolerance, False)
 
     def register(run_function: Callable[[Context], None]) -> Claim:
         def experiment_run(
-            the_claim: Claim, settings: Settings, values: dict[str, tuple[float, ...]]
+            the_claim: Claim, settings: Settings, values: dict[str, tuple[Value, ...]]
         ) -> Outcome:
             ctx = Context(the_claim, settings, values, wrong)
             run_function(ctx)
@@ -182,28 +349,38 @@ def claim(
 
         experiment_run.__module__ = run_function.__module__  # its source is fingerprinted
         experiment_run.__wrapped__ = run_function  # inspect.unwrap finds the claim's file
+        experiment_run.__doc__ = run_function.__doc__
+        words = (run_function.__doc__ or "").strip().split("\n\n")[0]
         record = Claim(
             id=id,
             kind=kind,
-            family=family,
+            family=family or _family_of(run_function),
             source=source,
             statement=statement,
-            prediction=lambda: expr,
-            prediction_text=str(expr),
-            tolerance=tolerance,
-            experiment=experiment or (run_function.__doc__ or "").strip(),
+            prediction=prediction if lazy else (lambda: expr),
+            prediction_text=prediction_text or str(expr),
+            tolerance=quick_tolerance,
+            tolerance_full=None if full_tolerance == quick_tolerance else full_tolerance,
+            experiment=experiment or " ".join(words.split()),
             control=control if wrong is None else f"{control} (judged against {wrong})",
             provenance=tuple(provenance) or (Provenance("the claim", "paper", source),),
+            requires=tuple(requires),
+            predictions=tuple((predictions or {}).items()),
         )
-        return define_claim(
-            record,
-            run=experiment_run,
-            grid=tuple(grid),
-            seeds_quick=seeds[0],
-            seeds_full=seeds[1],
-        )
+        from ratecheck.verify.registry import register as add
+
+        add(Experiment(id, experiment_run, tuple(grid), seeds[0], seeds[1], record))
+        return record
 
     return register
 
 
-__all__ = ["Axis", "Context", "claim", "predicted_at"]
+def _family_of(run_function: Callable) -> str:
+    """The family of a built-in claim: the package under ``ratecheck.claims`` it sits in."""
+    parts = run_function.__module__.split(".")
+    if parts[:2] == ["ratecheck", "claims"] and len(parts) > 3:
+        return parts[2]
+    return "user"
+
+
+__all__ = ["Axis", "Context", "Prediction", "claim", "describe", "predicted_at"]

@@ -53,9 +53,8 @@ class Task:
 def run_task(task: Task) -> tuple[Any, float]:
     """Run one task's experiment; returns (Outcome, wall seconds)."""
     from ratecheck.backend import namespace
-    from ratecheck.theory import get_claim
-    from ratecheck.verify.experiments import Settings, get_experiment
-    from ratecheck.verify.experiments.base import has_experiment
+    from ratecheck.verify.experiment import Settings
+    from ratecheck.verify.registry import get_claim, get_experiment, has_experiment
 
     if not has_experiment(task.claim_id):  # a user-defined claim, in a fresh worker
         if task.module.endswith(".py"):

@@ -271,7 +271,7 @@ class ResultStore:
         return {c: r for c, r in records.items() if c in present}, unfinished
 
     def _write(self, records: dict[str, dict[str, Any]], unfinished: Sequence[str]) -> None:
-        from ratecheck.theory import all_claims
+        from ratecheck.verify.registry import all_claims
 
         known = {c.id: i for i, c in enumerate(all_claims())}
         mine = {c: i for i, c in enumerate(self.planned)}

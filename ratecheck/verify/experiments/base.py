@@ -7,45 +7,27 @@ role, method, grid value, seed, checkpoint, metric) from which figures are drawn
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ratecheck.errors import UsageError
 from ratecheck.theory.claim import Claim
 from ratecheck.verify.estimators import loglog_slope
-from ratecheck.verify.runner import Trace, geometric_checkpoints
+from ratecheck.verify.experiment import (  # noqa: F401  (re-exported for the legacy modules)
+    Axis,
+    Experiment,
+    Outcome,
+    Settings,
+    point_rows,
+    predicted_rows,
+    status_of,
+    trace_rows,
+)
+from ratecheck.verify.runner import Trace
 from ratecheck.verify.verdict import Judgement, Point
 
-
-@dataclass(frozen=True)
-class GridParam:
-    """A grid axis of an experiment: its values in quick and full mode and what is allowed."""
-
-    name: str
-    quick: tuple[float, ...]
-    full: tuple[float, ...]
-    minimum: float = -math.inf
-    description: str = ""
-    allow_infinity: bool = False
-
-    def check(self, values: Sequence[float]) -> tuple[float, ...]:
-        def ok(v: float) -> bool:
-            return (math.isfinite(v) or (self.allow_infinity and v == math.inf)) and (
-                v >= self.minimum
-            )
-
-        bad = [v for v in values if not ok(v)]
-        if bad:
-            kind = "a number (or inf)" if self.allow_infinity else "a finite number"
-            raise UsageError(
-                f"{self.name}={bad[0]:g} is impossible: {self.name} must be {kind} "
-                f"≥ {self.minimum:g} ({self.description})"
-            )
-        return tuple(values)
+GridParam = Axis
 
 
 def horizon_param(
@@ -54,46 +36,6 @@ def horizon_param(
     """The horizon grid of the rate-in-K experiments: full mode K ∈ [10^3.5, 10⁵] (7 points),
     where the K^{−1/4}-type rates of the LMO methods are asymptotic (lmo-momentum-rate)."""
     return GridParam("K", quick, tuple(np.round(np.logspace(3.5, 5, 7))), 10, description)
-
-
-@dataclass
-class Settings:
-    quick: bool
-    seeds: int
-    xp: Any
-    backend: str
-    overrides: dict[str, tuple[float, ...]] = field(default_factory=dict)
-
-
-@dataclass
-class Outcome:
-    result: Judgement
-    control: Judgement
-    rows: list[dict[str, Any]]
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Experiment:
-    claim_id: str
-    run: Callable[[Claim, Settings, dict[str, tuple[float, ...]]], Outcome]
-    grid: tuple[GridParam, ...] = ()
-    seeds_quick: int = 4
-    seeds_full: int = 16
-
-    def values(self, settings: Settings) -> dict[str, tuple[float, ...]]:
-        """The grid of this run: quick or full values, replaced by the user's overrides."""
-        names = {g.name: g for g in self.grid}
-        for name in settings.overrides:
-            if name not in names:
-                valid = ", ".join(names) or "none"
-                raise UsageError(
-                    f"claim {self.claim_id} has no grid parameter '{name}'; valid: {valid}"
-                )
-        return {
-            g.name: g.check(settings.overrides.get(g.name, g.quick if settings.quick else g.full))
-            for g in self.grid
-        }
 
 
 _EXPERIMENTS: dict[str, Experiment] = {}
@@ -110,77 +52,6 @@ def has_experiment(claim_id: str) -> bool:
 
 def get_experiment(claim_id: str) -> Experiment:
     return _EXPERIMENTS[claim_id]
-
-
-def trace_rows(
-    claim: str,
-    role: str,
-    method: str,
-    param: str,
-    x: float,
-    steps: np.ndarray,
-    values: np.ndarray,
-    metric: str,
-    max_points: int = 150,
-) -> list[dict[str, Any]]:
-    """Flat rows for a (S, n) trace, thinned to about ``max_points`` geometric checkpoints."""
-    steps = np.asarray(steps)
-    keep = np.isin(steps, geometric_checkpoints(int(steps[-1]), max_points))
-    return [
-        {
-            "claim": claim,
-            "role": role,
-            "method": method,
-            "param": param,
-            "x": float(x),
-            "seed": seed,
-            "t": int(k),
-            "metric": metric,
-            "value": float(v),
-        }
-        for seed in range(values.shape[0])
-        for k, v in zip(steps[keep], values[seed, keep])
-    ]
-
-
-def predicted_rows(
-    claim: str,
-    method: str,
-    param: str,
-    x: float,
-    steps: np.ndarray,
-    values: np.ndarray,
-    metric: str,
-) -> list[dict[str, Any]]:
-    """Rows of a predicted curve (seed −1, role "predicted")."""
-    return trace_rows(claim, "predicted", method, param, x, steps, np.asarray(values)[None], metric)
-
-
-def point_rows(
-    claim: str,
-    role: str,
-    method: str,
-    param: str,
-    xs: Sequence[float],
-    values: np.ndarray,
-    metric: str,
-) -> list[dict[str, Any]]:
-    """Rows for a per-grid-point statistic (e.g. hitting times), values shaped (S, n_grid)."""
-    return [
-        {
-            "claim": claim,
-            "role": role,
-            "method": method,
-            "param": param,
-            "x": float(x),
-            "seed": seed,
-            "t": -1,
-            "metric": metric,
-            "value": float(values[seed, j]),
-        }
-        for seed in range(values.shape[0])
-        for j, x in enumerate(xs)
-    ]
 
 
 def horizon_sweep(
@@ -232,11 +103,6 @@ def momentum_ablation(
     point = slope_point(labels[0], predicted, horizons, averages["momentum"], tol)
     control = slope_point(labels[1], predicted, horizons, averages["no-momentum"], tol)
     return point, control, rows, traces
-
-
-def status_of(traces: Sequence[Trace]) -> str:
-    """ "diverged" if any seed of any trace diverged, else "ok"."""
-    return "diverged" if any(tr.diverged for tr in traces) else "ok"
 
 
 def acceleration_outcome(

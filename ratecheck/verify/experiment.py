@@ -1,0 +1,191 @@
+"""What every claim's experiment shares: its grid axes, its settings, its outcome, flat rows.
+
+An experiment measures one claim and its control. It declares its grid axes (quick and full
+values, what is allowed), runs on a :class:`ratecheck.verify.context.Context`, and returns
+judged points plus flat rows (one per claim, role, method, grid value, seed, checkpoint,
+metric) from which figures are drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ratecheck.errors import UsageError
+from ratecheck.theory.claim import Claim
+from ratecheck.verify.runner import Trace, geometric_checkpoints
+from ratecheck.verify.verdict import Judgement
+
+Value = float | str  # a grid value: a number, or a name on a categorical axis
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A grid axis: its values in quick and full mode and what is allowed.
+
+    A numeric axis allows finite numbers ≥ ``minimum`` (and inf with ``allow_infinity``); a
+    categorical axis lists its ``choices`` (names such as "spectral") and allows only those.
+    """
+
+    name: str
+    quick: tuple[Value, ...]
+    full: tuple[Value, ...]
+    minimum: float = -math.inf
+    description: str = ""
+    allow_infinity: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def categorical(self) -> bool:
+        return bool(self.choices)
+
+    def check(self, values: Sequence[Value]) -> tuple[Value, ...]:
+        """The values if every one is allowed; a UsageError naming the first that is not."""
+        if self.categorical:
+            bad = [v for v in values if v not in self.choices]
+            if bad:
+                raise UsageError(
+                    f"{self.name}={bad[0]} is impossible: {self.name} must be one of "
+                    f"{', '.join(self.choices)}"
+                )
+            return tuple(values)
+
+        def ok(v: Value) -> bool:
+            if isinstance(v, str):
+                return False
+            return (math.isfinite(v) or (self.allow_infinity and v == math.inf)) and (
+                v >= self.minimum
+            )
+
+        bad = [v for v in values if not ok(v)]
+        if bad:
+            kind = "a number (or inf)" if self.allow_infinity else "a finite number"
+            shown = bad[0] if isinstance(bad[0], str) else f"{bad[0]:g}"
+            raise UsageError(
+                f"{self.name}={shown} is impossible: {self.name} must be {kind} "
+                f"≥ {self.minimum:g} ({self.description})"
+            )
+        return tuple(values)
+
+
+@dataclass
+class Settings:
+    quick: bool
+    seeds: int
+    xp: Any
+    backend: str
+    overrides: dict[str, tuple[Value, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    result: Judgement
+    control: Judgement
+    rows: list[dict[str, Any]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A claim with the experiment that measures it: ``run(claim, settings, grid)``."""
+
+    claim_id: str
+    run: Callable[[Claim, Settings, dict[str, tuple[Value, ...]]], Outcome]
+    grid: tuple[Axis, ...] = ()
+    seeds_quick: int = 4
+    seeds_full: int = 16
+    claim: Claim | None = field(default=None, compare=False)
+
+    def values(self, settings: Settings) -> dict[str, tuple[Value, ...]]:
+        """The grid of this run: quick or full values, replaced by the user's overrides."""
+        names = {g.name: g for g in self.grid}
+        for name in settings.overrides:
+            if name not in names:
+                valid = ", ".join(names) or "none"
+                raise UsageError(
+                    f"claim {self.claim_id} has no grid parameter '{name}'; valid: {valid}"
+                )
+        return {
+            g.name: g.check(settings.overrides.get(g.name, g.quick if settings.quick else g.full))
+            for g in self.grid
+        }
+
+
+def trace_rows(
+    claim: str,
+    role: str,
+    method: str,
+    param: str,
+    x: float,
+    steps: np.ndarray,
+    values: np.ndarray,
+    metric: str,
+    max_points: int = 150,
+) -> list[dict[str, Any]]:
+    """Flat rows for a (S, n) trace, thinned to about ``max_points`` geometric checkpoints."""
+    steps = np.asarray(steps)
+    keep = np.isin(steps, geometric_checkpoints(int(steps[-1]), max_points))
+    return [
+        {
+            "claim": claim,
+            "role": role,
+            "method": method,
+            "param": param,
+            "x": float(x),
+            "seed": seed,
+            "t": int(k),
+            "metric": metric,
+            "value": float(v),
+        }
+        for seed in range(values.shape[0])
+        for k, v in zip(steps[keep], values[seed, keep])
+    ]
+
+
+def predicted_rows(
+    claim: str,
+    method: str,
+    param: str,
+    x: float,
+    steps: np.ndarray,
+    values: np.ndarray,
+    metric: str,
+) -> list[dict[str, Any]]:
+    """Rows of a predicted curve (seed −1, role "predicted")."""
+    return trace_rows(claim, "predicted", method, param, x, steps, np.asarray(values)[None], metric)
+
+
+def point_rows(
+    claim: str,
+    role: str,
+    method: str,
+    param: str,
+    xs: Sequence[float],
+    values: np.ndarray,
+    metric: str,
+) -> list[dict[str, Any]]:
+    """Rows for a per-grid-point statistic (e.g. hitting times), values shaped (S, n_grid)."""
+    return [
+        {
+            "claim": claim,
+            "role": role,
+            "method": method,
+            "param": param,
+            "x": float(x),
+            "seed": seed,
+            "t": -1,
+            "metric": metric,
+            "value": float(values[seed, j]),
+        }
+        for seed in range(values.shape[0])
+        for j, x in enumerate(xs)
+    ]
+
+
+def status_of(traces: Sequence[Trace]) -> str:
+    """ "diverged" if any seed of any trace diverged, else "ok"."""
+    return "diverged" if any(tr.diverged for tr in traces) else "ok"
