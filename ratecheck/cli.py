@@ -153,7 +153,7 @@ def _predicted_text(claim) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ratecheck.verify.registry import all_claims
+    from ratecheck.verify.registry import all_claims, claim_file
 
     claims = all_claims()
     if args.json:
@@ -164,11 +164,17 @@ def cmd_list(args: argparse.Namespace) -> int:
                         "id": c.id,
                         "kind": c.kind,
                         "family": c.family,
+                        "file": claim_file(c.id),
                         "source": c.source,
                         "statement": c.statement,
                         "prediction": c.prediction_text,
                         "predicted": _predicted_text(c),
                         "tolerance": c.tolerance,
+                        "tolerance_full": c.tolerance_of(False),
+                        "predictions": {
+                            name: {"kind": p.kind or c.kind, "text": p.text or str(p.expr)}
+                            for name, p in c.predictions
+                        },
                         "experiment": c.experiment,
                         "control": c.control,
                         "provenance": [str(p) for p in c.provenance],
@@ -179,13 +185,19 @@ def cmd_list(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    rows = [(c.id, c.kind, _predicted_text(c), "derived" if c.derived else "paper") for c in claims]
-    print(_table(("claim", "kind", "predicted (SymPy)", "provenance"), rows))
+    rows = [
+        (c.id, c.kind, _predicted_text(c), "derived" if c.derived else "paper", claim_file(c.id))
+        for c in claims
+    ]
+    print(_table(("claim", "kind", "predicted (SymPy)", "provenance", "file"), rows))
     for c in claims:
         print(
-            f"\n{c.id} ({c.kind}): {c.statement}\n  source: {c.source}"
-            f"\n  prediction: {c.prediction_text}\n  control: {c.control}"
+            f"\n{c.id} ({c.kind}): {c.statement}\n  file: {claim_file(c.id)}"
+            f"\n  source: {c.source}\n  prediction: {c.prediction_text}"
         )
+        for name, p in c.predictions:
+            print(f"  prediction '{name}' ({p.kind or c.kind}): {p.text or p.expr}")
+        print(f"  control: {c.control}")
         for p in c.provenance:
             print(f"  - {p}")
     return EXIT_OK

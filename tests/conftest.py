@@ -1,10 +1,13 @@
-"""Shared fixtures: ``xp`` runs a test on every available backend (CuPy skipped without a GPU)."""
+"""Shared fixtures: ``xp`` runs a test on every available backend (CuPy skipped without a GPU);
+``quick_verdicts`` verifies each claim once per session in quick mode."""
 
 import os
+import shutil
 import tempfile
 
 import pytest
 
+import ratecheck
 from ratecheck.backend import BACKENDS, available_backends, namespace
 
 
@@ -26,7 +29,9 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_configure(config):
     """The CLI caches finished results by default: tests get their own cache folder."""
-    os.environ["RATECHECK_CACHE"] = tempfile.mkdtemp(prefix="ratecheck-test-cache-")
+    folder = tempfile.mkdtemp(prefix="ratecheck-test-cache-")
+    os.environ["RATECHECK_CACHE"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +40,24 @@ def _fresh_cache(monkeypatch, tmp_path_factory):
     verify without --out writes its timestamped results folder under a temporary root."""
     monkeypatch.setenv("RATECHECK_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("RATECHECK_RESULTS", str(tmp_path_factory.mktemp("results")))
+
+
+class QuickVerdicts:
+    """``quick_verdicts(ids)``: {id: Verdict} in quick mode, each claim run once per session,
+    its results written under a session folder (``folders[id]``: the results folder)."""
+
+    def __init__(self, root):
+        self.root, self.verdicts, self.folders = root, {}, {}
+
+    def __call__(self, ids):
+        missing = [i for i in ids if i not in self.verdicts]
+        if missing:
+            folder = self.root / f"batch-{len(set(self.folders.values()))}"
+            for v in ratecheck.verify(missing, quick=True, out=folder):
+                self.verdicts[v.claim.id], self.folders[v.claim.id] = v, folder
+        return {i: self.verdicts[i] for i in ids}
+
+
+@pytest.fixture(scope="session")
+def quick_verdicts(tmp_path_factory):
+    return QuickVerdicts(tmp_path_factory.mktemp("quick-verdicts"))

@@ -111,7 +111,7 @@ def test_installed_command_has_no_traceback():
 def test_unexpected_verdict_exits_1(monkeypatch, capsys):
     """A verdict whose control also passed is not as expected: exit status 1."""
     api = importlib.import_module("ratecheck.verify.api")  # ratecheck.verify is the function
-    from ratecheck.theory import get_claim
+    from ratecheck import get_claim
     from ratecheck.verify.verdict import Judgement, Point, Verdict
 
     ok = Judgement([Point("a", "exponent", 0.5, 0.5, 0.05)], kind="exponent")
@@ -151,10 +151,11 @@ def test_claims_with_missing_optional_modules(monkeypatch, capsys):
     one-line error with the install hint."""
     from dataclasses import replace
 
-    from ratecheck.theory import claim as claim_module
+    from ratecheck.verify import registry
 
     needy = replace(_claim("hb-not-global"), id="needs-nothing-here", requires=("no_mod",))
-    monkeypatch.setitem(claim_module._REGISTRY, needy.id, needy)
+    experiment = replace(registry.get_experiment("hb-not-global"), claim_id=needy.id, claim=needy)
+    monkeypatch.setitem(registry._REGISTRY, needy.id, experiment)
     assert main(["verify", "needs-nothing-here"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "needs no_mod" in err
@@ -164,9 +165,7 @@ def test_claims_with_missing_optional_modules(monkeypatch, capsys):
 
 
 def _claim(cid):
-    from ratecheck.theory import get_claim
-
-    return get_claim(cid)
+    return ratecheck.get_claim(cid)
 
 
 def test_unwritable_json_is_a_one_line_error_before_any_claim_runs(tmp_path, capsys):
@@ -199,12 +198,12 @@ def test_out_that_is_a_file_is_a_one_line_error(tmp_path, capsys):
 
 def test_interrupt_outside_verify_is_one_line(monkeypatch, capsys):
     """Ctrl-C in any command (here: list) ends with one line and exit 130, no traceback."""
-    from ratecheck import theory
+    from ratecheck.verify import registry
 
     def interrupted():
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(theory, "all_claims", interrupted)
+    monkeypatch.setattr(registry, "all_claims", interrupted)
     try:
         status = main(["list"])
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ def test_assert_claim_passes_for_a_held_claim(ratecheck_claim):
 
 def test_assert_claim_raises_when_the_claim_fails(monkeypatch):
     api = importlib.import_module("ratecheck.verify.api")  # ratecheck.verify is the function
-    from ratecheck.theory import get_claim
+    from ratecheck import get_claim
     from ratecheck.verify.verdict import Judgement, Point, Verdict
 
     bad = Judgement([Point("a", "exponent", 0.5, 0.9, 0.05)], kind="exponent")

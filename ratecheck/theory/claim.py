@@ -101,6 +101,7 @@ class Claim:
     requires: tuple[str, ...] = ()  # optional modules the experiment imports (e.g. "torch")
     tolerance_full: float | None = None  # full mode's tolerance, where it differs
     predictions: tuple[tuple[str, Prediction], ...] = ()  # named further predictions
+    control_prediction: Any = field(default=None, repr=False)  # what the control must refute
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

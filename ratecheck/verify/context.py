@@ -64,7 +64,7 @@ def predicted_at(expression: sp.Expr, where: Where, **symbols: Any) -> Any:
     values = {**{k: v for k, v in where.items() if not isinstance(v, str)}, **symbols}
     missing = sorted(s.name for s in expression.free_symbols if s.name not in values)
     if missing:
-        raise ValueError(f"the prediction {expression} needs values for {missing}")
+        raise ValueError(f"the prediction {expression} needs grid values for {missing}")
     free = sorted(expression.free_symbols, key=lambda s: s.name)
     if any(np.ndim(values[s.name]) > 0 for s in free):
         function = sp.lambdify(free, expression, "numpy")
@@ -92,7 +92,9 @@ class Context:
     ) -> None:
         self.claim, self.settings, self.grid = claim, settings, dict(grid)
         self.xp, self.seeds, self.quick = settings.xp, settings.seeds, settings.quick
-        self.control_prediction = control_prediction
+        self.control_prediction = (
+            claim.control_prediction if control_prediction is None else control_prediction
+        )
         self.rows: list[dict[str, Any]] = []
         self.points_judged: dict[str, list[Point]] = {role: [] for role in ROLES}
         self.notes: dict[str, list[str]] = {role: [] for role in ROLES}
@@ -232,21 +234,22 @@ class Context:
             method,
             where,
         )
+        point.prediction = prediction or ""
         self.points_judged[role].append(point)
         if role == "claim" and prediction is None and self.control_prediction is not None:
             wrong = predicted_at(self.control_prediction, where, **symbols)
-            self.points_judged["control"].append(
-                self._point(
-                    f"{text} against {self.control_prediction}",
-                    kind,
-                    wrong,
-                    estimate,
-                    tolerance,
-                    note,
-                    method,
-                    where,
-                )
+            control = self._point(
+                f"{text} against {self.control_prediction}",
+                kind,
+                wrong,
+                estimate,
+                tolerance,
+                note,
+                method,
+                where,
             )
+            control.prediction = "control"
+            self.points_judged["control"].append(control)
         return point
 
     def _assertion(self, prediction: str | None) -> tuple[str, float]:
@@ -343,7 +346,7 @@ def claim(
         def experiment_run(
             the_claim: Claim, settings: Settings, values: dict[str, tuple[Value, ...]]
         ) -> Outcome:
-            ctx = Context(the_claim, settings, values, wrong)
+            ctx = Context(the_claim, settings, values)
             run_function(ctx)
             return ctx.outcome()
 
@@ -366,6 +369,7 @@ def claim(
             provenance=tuple(provenance) or (Provenance("the claim", "paper", source),),
             requires=tuple(requires),
             predictions=tuple((predictions or {}).items()),
+            control_prediction=wrong,
         )
         from ratecheck.verify.registry import register as add
 

@@ -8,7 +8,9 @@ Built-in claims are found by walking the package ``ratecheck.claims`` (one modul
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
+from pathlib import Path
 
 from ratecheck.errors import UsageError
 from ratecheck.theory.claim import Claim
@@ -90,6 +92,18 @@ def get_experiment(claim_id: str) -> Experiment:
 def get_claim(claim_id: str) -> Claim:
     """The claim with this id; a UsageError naming the valid ids otherwise."""
     return get_experiment(claim_id).claim
+
+
+def claim_file(claim_id: str) -> str:
+    """Where a claim is written: "ratecheck/claims/<family>/<id>.py" for a built-in claim, the
+    file a user claim was loaded from otherwise ("" where it has none, e.g. a C function)."""
+    run = inspect.unwrap(get_experiment(claim_id).run)
+    try:
+        path = Path(inspect.getfile(run)).resolve()
+    except TypeError:
+        return ""
+    root = Path(__file__).resolve().parents[2]  # the folder that holds the ratecheck package
+    return str(path.relative_to(root)) if path.is_relative_to(root / "ratecheck") else str(path)
 
 
 def has_experiment(claim_id: str) -> bool:

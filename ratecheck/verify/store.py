@@ -326,6 +326,7 @@ POINT_SPEC = {  # Point.record(): what report.py and plots.py read of a judged p
     "note?": STR,
     "method?": STR,
     "where?": MapOf((float, int, str)),
+    "prediction?": STR,
 }
 _RECORD = {  # Verdict.record(): what report.py and plots.py read of a verdict record
     "claim": STR,

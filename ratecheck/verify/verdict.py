@@ -77,6 +77,7 @@ class Point:
     note: str = ""
     method: str = ""  # the method measured (figures read this, never the label)
     where: dict[str, Any] = field(default_factory=dict)  # the grid point {axis: value}
+    prediction: str = ""  # which prediction: "" the claim's, a named one, or "control"
 
     @classmethod
     def of(

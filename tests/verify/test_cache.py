@@ -1,11 +1,12 @@
 """The result cache: order-independent keys, exact round trips, no partial or corrupt entries."""
 
+import dataclasses
+
 import pytest
 
 import ratecheck
-from ratecheck.verify import experiments
+from ratecheck.verify import registry
 from ratecheck.verify.cache import TaskCache, decode, encode, read_entry, task_key
-from ratecheck.verify.experiments.base import Experiment
 
 CLAIM = "hb-polyak-transient"
 
@@ -44,18 +45,14 @@ def test_another_grid_order_is_not_served_from_the_cache(tmp_path):
 
 def _count_runs(monkeypatch):
     """Wrap the claim's experiment so that the test sees how often it really runs."""
-    original = experiments.get_experiment(CLAIM)
+    original = registry.get_experiment(CLAIM)
     calls = []
 
     def counted(claim, settings, grid):
         calls.append(1)
         return original.run(claim, settings, grid)
 
-    monkeypatch.setitem(
-        experiments.base._EXPERIMENTS,
-        CLAIM,
-        Experiment(CLAIM, counted, original.grid, original.seeds_quick, original.seeds_full),
-    )
+    monkeypatch.setitem(registry._REGISTRY, CLAIM, dataclasses.replace(original, run=counted))
     return calls
 
 
@@ -72,15 +69,13 @@ def test_second_run_is_served_from_the_cache_with_identical_verdicts(tmp_path, m
 
 
 def test_a_crashed_or_interrupted_task_is_never_cached(tmp_path, monkeypatch):
-    original = experiments.get_experiment(CLAIM)
+    original = registry.get_experiment(CLAIM)
     for error in (RuntimeError("boom"), KeyboardInterrupt()):
 
         def broken(claim, settings, grid, error=error):
             raise error
 
-        monkeypatch.setitem(
-            experiments.base._EXPERIMENTS, CLAIM, Experiment(CLAIM, broken, original.grid)
-        )
+        monkeypatch.setitem(registry._REGISTRY, CLAIM, dataclasses.replace(original, run=broken))
         with pytest.raises(type(error)):
             ratecheck.verify([CLAIM], quick=True, cache=TaskCache(tmp_path))
         assert not list(tmp_path.rglob("*.json"))
@@ -99,9 +94,9 @@ def test_a_corrupt_entry_is_discarded_and_recomputed(tmp_path, monkeypatch):
 
 def test_outcome_round_trip_is_exact():
     claim = ratecheck.get_claim(CLAIM)
-    exp = experiments.get_experiment(CLAIM)
+    exp = registry.get_experiment(CLAIM)
     from ratecheck.backend import namespace
-    from ratecheck.verify.experiments import Settings
+    from ratecheck.verify.experiment import Settings
 
     settings = Settings(True, 2, namespace("numpy"), "numpy")
     outcome = exp.run(claim, settings, exp.values(settings))

@@ -4,6 +4,7 @@ time, never a run."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -14,16 +15,15 @@ import pytest
 import ratecheck
 from ratecheck import Claim, Provenance, define_claim
 from ratecheck.backend import namespace
-from ratecheck.verify import experiments
+from ratecheck.verify import registry
 from ratecheck.verify.cache import TaskCache, encode, entry_text, read_entry
-from ratecheck.verify.experiments import Settings
-from ratecheck.verify.experiments.base import Experiment, Outcome
+from ratecheck.verify.experiment import Outcome, Settings
 from ratecheck.verify.verdict import Judgement, Point
 
 CLAIM = "hb-polyak-transient"
 USER_MODULE = """
 from ratecheck import Claim, Provenance, define_claim
-from ratecheck.verify.experiments.base import Outcome
+from ratecheck.verify.experiment import Outcome
 from ratecheck.verify.verdict import Judgement, Point
 
 MEASURED = VALUE
@@ -74,10 +74,8 @@ def _user_claim(claim_id: str, value: float) -> Claim:
 
 
 def _replace_run(monkeypatch, claim_id: str, run) -> None:
-    old = experiments.get_experiment(claim_id)
-    monkeypatch.setitem(
-        experiments.base._EXPERIMENTS, claim_id, Experiment(claim_id, run, old.grid)
-    )
+    old = registry.get_experiment(claim_id)
+    monkeypatch.setitem(registry._REGISTRY, claim_id, dataclasses.replace(old, run=run))
 
 
 def test_a_changed_user_claim_is_recomputed(tmp_path, monkeypatch):
@@ -125,7 +123,7 @@ def test_an_outcome_with_a_nan_measurement_is_not_cached(tmp_path):
 @pytest.fixture(scope="module")
 def fresh() -> Outcome:
     """The claim's outcome, computed without any cache."""
-    exp = experiments.get_experiment(CLAIM)
+    exp = registry.get_experiment(CLAIM)
     settings = Settings(True, exp.seeds_quick, namespace("numpy"), "numpy")
     return exp.run(ratecheck.get_claim(CLAIM), settings, exp.values(settings))
 

@@ -17,7 +17,7 @@ from ratecheck.backend import namespace
 from ratecheck.seeding import AXES, Streams
 from ratecheck.verify.context import Context, predicted_at
 from ratecheck.verify.estimators import Estimate
-from ratecheck.verify.experiments.base import Settings
+from ratecheck.verify.experiment import Settings
 
 
 def _context(grid, prediction="1 - 1/kappa", control=None, kind="linear-rate"):

@@ -19,8 +19,8 @@ xs = pytest.importorskip("array_api_strict")
 from array_api_strict._array_object import Array  # noqa: E402
 
 from ratecheck.backend import to_host  # noqa: E402
-from ratecheck.theory import get_claim  # noqa: E402
-from ratecheck.verify.experiments import Settings, get_experiment  # noqa: E402
+from ratecheck.verify.experiment import Settings  # noqa: E402
+from ratecheck.verify.registry import get_claim, get_experiment  # noqa: E402
 from ratecheck.verify.runner import run  # noqa: E402
 from tests.backend_cases import solver_cases  # noqa: E402
 

@@ -63,7 +63,7 @@ USER_CLAIMS = textwrap.dedent(
     import os, time
     import sympy as sp
     from ratecheck import Claim, Provenance, define_claim
-    from ratecheck.verify.experiments.base import Outcome
+    from ratecheck.verify.experiment import Outcome
     from ratecheck.verify.verdict import Judgement, Point
 
 

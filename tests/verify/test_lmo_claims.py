@@ -1,32 +1,85 @@
-"""The LMO-layer claims in quick mode: each passes and its control fails."""
+"""The LMO-layer claims in quick mode: each passes and its control fails; their oracle checks
+catch wrong oracles directly."""
 
+import numpy as np
 import pytest
+
+import ratecheck
+from ratecheck.claims.lmo.lmo_identities import (
+    identity_norms,
+    mutated_norms,
+    worst_violation,
+)
+from ratecheck.claims.lmo.newton_schulz_accuracy import measured_band, prescribed
+from ratecheck.seeding import Streams
+from ratecheck.solvers import norms as nm
+
+IDS = ["lmo-identities", "newton-schulz-accuracy", "lmo-momentum-rate"]
 
 
 @pytest.fixture(scope="module")
 def verdicts(quick_verdicts):
-    return quick_verdicts(["lmo-identities", "newton-schulz-accuracy", "lmo-momentum-rate"])
+    return quick_verdicts(IDS)
 
 
 def test_identities_at_machine_precision_and_every_mutation_caught(verdicts):
     v = verdicts["lmo-identities"]
+    assert len(v.result.points) == len(identity_norms())
     assert max(p.measured for p in v.result.points) <= 1e-12
+    assert {p.where["mutation"] for p in v.control.points} == set(mutated_norms())
     assert all(p.measured > 1e-3 for p in v.control.points)  # each mutation is detected
+
+
+def test_identity_checks_reject_each_mutation_directly():
+    """One seed, outside the claim run: the exact oracles hold, every mutated one fails."""
+    streams = Streams("test-lmo-identities", {"case": "direct"}, 1)
+    for name in ("l1", "nuclear", "product(spectral[rms_rms,svd], colnorm, sign)"):
+        norm, shape = identity_norms()[name]
+        assert worst_violation(norm, shape, streams, np) <= 1e-12, name
+    for name, (norm, shape) in mutated_norms().items():
+        assert worst_violation(norm, shape, streams, np) > 1e-3, name
 
 
 def test_newton_schulz_band_is_measured_not_assumed(verdicts):
     v = verdicts["newton-schulz-accuracy"]
     lows = [p for p in v.result.points if p.label.endswith("band low")]
-    assert len(lows) == 3 and all(abs(p.measured / p.predicted - 1) < 1e-3 for p in lows)
+    assert [p.method for p in lows] == ["ns5", "ns5", "dion"]
+    assert all(abs(p.measured / p.predicted - 1) < 1e-3 for p in lows)
+    assert lows[0].predicted == lows[1].predicted  # more steps do not shrink the band
+    bias = [p for p in v.result.points if p.label.startswith("dual bias")]
+    assert {p.kind for p in bias} == {"upper", "lower"}
     svd = v.control.points[0]
-    assert abs(svd.measured - 1) < 1e-12  # the exact oracle is exact, hence rejected
+    assert svd.method == "svd" and abs(svd.measured - 1) < 1e-12  # exact, hence rejected
+
+
+def test_exact_svd_band_is_one_on_prescribed_inputs():
+    targets = np.geomspace(0.01, 1.0, 20)
+    U, s, V = prescribed(Streams("test-ns", {"case": "band"}, 2), targets, (8, 6))
+    lo, hi, _ = measured_band(lambda G: -nm.Spectral().lmo(G), U, s, V, np)
+    assert lo == pytest.approx(1, abs=1e-12) and hi == pytest.approx(1, abs=1e-12)
+    lo, hi, _ = measured_band(nm.newton_schulz, U, s, V, np)
+    assert 0.6 < lo < 0.99 and 1.01 < hi < 1.2  # ns5 is not the exact oracle
 
 
 def test_momentum_slope_and_no_momentum_floor(verdicts):
     v = verdicts["lmo-momentum-rate"]
-    assert {p.label.split("/")[0] for p in v.result.points} == {"l2", "linf", "spectral"}
-    for p in v.control.points:
-        assert abs(p.measured - p.predicted) > p.tolerance
+    assert {p.where["geometry"] for p in v.result.points} == {"l2", "linf", "spectral"}
+    assert {p.method.split("/")[1] for p in v.result.points} == {"momentum"}  # quick: no det.
+    assert {p.method.split("/")[1] for p in v.control.points} == {"no-momentum"}
+    assert any(abs(p.measured - p.predicted) > p.tolerance for p in v.control.points)
+    linf = next(p for p in v.control.points if p.where["geometry"] == "linf")
+    assert abs(linf.measured) < 0.1  # the ℓ∞ run without momentum stalls at its floor
+
+
+def test_full_mode_judges_the_deterministic_schedule_against_its_own_exponent():
+    (v,) = ratecheck.verify(
+        ["lmo-momentum-rate"], quick=False, seeds=2, grid={"K": (1000, 3162), "geometry": ("l2",)}
+    )
+    (det,) = [p for p in v.result.points if p.method == "l2/deterministic"]
+    assert det.predicted == pytest.approx(-0.5) and det.kind == "exponent"
+    assert np.isfinite(det.measured) and det.measured < -0.3
+    named = v.claim.prediction_named("deterministic")
+    assert float(named.expr) == pytest.approx(-0.5)
 
 
 def test_records_are_json(verdicts, tmp_path):

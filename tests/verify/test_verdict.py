@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from ratecheck.theory import get_claim
+from ratecheck import get_claim
 from ratecheck.verify.verdict import Judgement, Point, Verdict, holds
 
 

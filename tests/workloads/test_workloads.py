@@ -1,14 +1,21 @@
 """Workloads: offline data, twice-differentiable models, budget accounting, and the comparison
-claims' plumbing (skipped without the torch extra)."""
+claims' plumbing (ratecheck/claims/workloads; skipped without the torch extra)."""
 
 import math
+import subprocess
+import sys
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 import ratecheck  # noqa: E402
+from ratecheck.claims.workloads._comparison import MOMENTUM, comparison  # noqa: E402
+from ratecheck.verify.context import Context  # noqa: E402
+from ratecheck.verify.experiment import Settings  # noqa: E402
+from ratecheck.verify.registry import get_experiment  # noqa: E402
 from ratecheck.workloads import WORKLOADS, digits, stdlib_text, train  # noqa: E402
 from ratecheck.workloads.data import char_tokens  # noqa: E402
 from ratecheck.workloads.train import first_gradient, initial_model, minibatches  # noqa: E402
@@ -70,6 +77,70 @@ def test_nn_claims_require_torch_and_are_comparisons():
     for cid in NN_CLAIMS:
         claim = ratecheck.get_claim(cid)
         assert claim.kind == "comparison" and "torch" in claim.requires and not claim.missing
+
+
+def test_claim_modules_import_without_torch_and_report_it_missing():
+    """The four claims are listed where torch cannot be imported (PyTorch is imported only
+    when a claim runs), each saying that torch is missing."""
+    code = (
+        "import sys; sys.modules['torch'] = None; import ratecheck; "
+        "cs = [c for c in ratecheck.all_claims() if c.family == 'workloads']; "
+        "print(sorted(c.id for c in cs), {c.missing for c in cs}, "
+        "'ratecheck.workloads' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (
+        out.stdout.split()
+        == (
+            "['nn-clipped-scion-vs-scion', 'nn-hcm-vs-momentum-lstm', 'nn-hcm-vs-momentum-mlp', "
+            "'nn-transported-vs-batched-scion'] {('torch',)} False"
+        ).split()
+    )
+
+
+def _settings(seeds=3, **overrides):
+    return Settings(quick=True, seeds=seeds, xp=np, backend="numpy", overrides=overrides)
+
+
+def test_a_method_against_itself_is_paired_seed_by_seed():
+    """A and B see the same initializations and minibatches: momentum against momentum differs
+    by exactly 0 at every seed, while the A/A control (another minibatch order) does not."""
+    claim = ratecheck.get_claim("nn-hcm-vs-momentum-mlp")
+    ctx = Context(claim, _settings(), {"budget": (12,), "width": (8,)})
+    comparison(ctx, "mlp", MOMENTUM, MOMENTUM)
+    outcome = ctx.outcome()
+    assert len(outcome.result.points) == 2 and len(outcome.control.points) == 2
+    for p in outcome.result.points:
+        assert p.measured == p.ci_low == p.ci_high == 0.0 and not p.passed
+        assert "no significant difference" in p.note
+    assert all(p.ci_high > p.ci_low for p in outcome.control.points)
+
+
+def test_hcm_comparison_points_rows_and_equal_step_notes():
+    """Judged points carry the method measured and the grid point; rows hold every checkpoint
+    of both methods in oracle calls; HCM's comparison at equal steps is noted."""
+    experiment = get_experiment("nn-hcm-vs-momentum-mlp")
+    settings = _settings(budget=(24,), width=(8,))
+    outcome = experiment.run(experiment.claim, settings, experiment.values(settings))
+    where = {"budget": 24, "width": 8}
+    assert [(p.method, p.where) for p in outcome.result.points] == [("hcm", where)] * 2
+    assert [(p.method, p.where) for p in outcome.control.points] == [("momentum", where)] * 2
+    assert [p.label.rsplit(", ", 1)[1] for p in outcome.result.points] == [
+        "train_loss",
+        "grad_norm",
+    ]
+    assert all(p.predicted == 0.0 and p.tolerance == 0.0 for p in outcome.result.points)
+    calls = {
+        m: sorted({r["t"] for r in outcome.rows if r["method"] == m}) for m in ("hcm", "momentum")
+    }
+    assert (
+        calls["momentum"][0] == 0 and calls["momentum"][-1] == 24 and len(calls["momentum"]) == 17
+    )
+    assert calls["hcm"][-1] == 24 and all(c % 2 == 0 for c in calls["hcm"])
+    assert {(r["param"], r["x"]) for r in outcome.rows} == {("width", 8.0)}
+    assert len(outcome.rows) == 2 * 3 * (len(calls["hcm"]) + len(calls["momentum"]))
+    assert any("at equal steps" in n for n in outcome.result.notes)
+    assert outcome.result.status == "ok"
 
 
 @pytest.mark.parametrize("cid", NN_CLAIMS)

@@ -1,0 +1,89 @@
+"""What the heavy-tail family's chain claims share: the one-channel hard instance swept over
+chain lengths (oracle calls until ‖∇F‖_nuc ≤ ε), the methods run on it, and the exponent
+judged within a relative tolerance ("within 10%")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ratecheck.errors import UsageError
+from ratecheck.problems.hard import ELL1, ChannelSpectral, channel_instance
+from ratecheck.solvers import momentum_gd
+from ratecheck.solvers.transported import scion_heavy_tail
+from ratecheck.theory import heavy_tail as th
+from ratecheck.verify.context import Axis, Context, Where
+from ratecheck.verify.verdict import Point
+
+NOISE_LEVEL = {2.0: 10.0, 1.5: 2.0}  # σ per p: q ≪ 1 over the whole ε window
+
+
+def chain_axis() -> Axis:
+    """The chain lengths T of the ε sweep (ε = ε(T), T ∝ ε^{−2} exactly)."""
+    return Axis("chain", (8, 32), (4, 8, 16, 32, 64), 2, "chain lengths T (ε = √(ΔL/(192·152·T)))")
+
+
+def checked_p(ps: tuple[Any, ...]) -> list[float]:
+    """The p values of the grid; only those with a prepared noise level are valid."""
+    ps = [float(v) for v in ps]
+    bad = [p for p in ps if p not in NOISE_LEVEL]
+    if bad:
+        raise UsageError(f"p={bad[0]:g} has no prepared instance; valid: 1.5, 2")
+    return ps
+
+
+def scion(batch: int) -> Callable:
+    """Scion on the channel instance: exact spectral LMO, α = 0.1, η = 0.3λ, mini-batch B."""
+    return lambda inst: scion_heavy_tail(ChannelSpectral(), 0.3 * inst.lam, 0.1, batch=batch)
+
+
+def momentum_sgd(inst: Any) -> Any:
+    """Momentum SGD on the channel instance: α = 0.1, γ = 0.1ℓ₁r/L."""
+    return momentum_gd(0.1 * ELL1 * inst.r / inst.constants["L"], 0.1, stochastic=True)
+
+
+def eps_sweep(
+    ctx: Context,
+    method_of: Callable,
+    p: float,
+    where: Where,
+    batch: int = 1,
+    q: float | None = None,
+) -> tuple[np.ndarray, list[float]]:
+    """(calls (S, n_T), ε list): oracle calls (B × steps) until ‖∇F‖_nuc ≤ ε on one channel
+    (r = 1, σ = NOISE_LEVEL[p]), for every chain length T of the grid; the instance of T is
+    drawn from the streams of ``where`` with ``chain = T`` (NaN where a run never hit within
+    20T/(qB) + 10 steps). ``q`` overrides the oracle probability (q = 1: the noiseless chain)."""
+    calls, eps_list = [], []
+    for T in (int(t) for t in ctx.values("chain")):
+        eps = th.eps_for_chain(T)
+        point = {**where, "chain": T}
+        instance = channel_instance(
+            1, eps, ctx.streams(point), ctx.xp, p=p, sigma=NOISE_LEVEL[p], q=q
+        )
+        budget = int(20 * instance.T / instance.q / batch) + 10
+        tr = ctx.run(
+            method_of(instance),
+            instance,
+            budget,
+            where=point,
+            rows=False,
+            metrics={"nuc": instance.nuclear_grad},
+            checkpoints=np.array([0]),
+            hit=("nuc", eps),
+            stop_when_hit=True,
+        )
+        calls.append(np.where(tr.hit_at >= 0, tr.hit_at * batch, np.nan).astype(float))
+        eps_list.append(eps)
+    return np.stack(calls, axis=1), eps_list
+
+
+def judge_within(ctx: Context, estimate: Any, **judge: Any) -> Point:
+    """``ctx.judge`` with the claim's tolerance read relative to the exponent it is judged
+    against: |slope − e| ≤ tol·|e| ("within 10%"). The point keeps the kind "exponent" (the
+    figures draw its predicted slope); its tolerance becomes tol·|e|."""
+    point = ctx.judge(estimate, **judge)
+    point.tolerance *= abs(point.predicted)
+    return point
