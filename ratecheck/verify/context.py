@@ -32,7 +32,6 @@ claims are written the same way::
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -161,6 +160,35 @@ class Context:
             self.rows += trace_rows(
                 self.claim.id, role, method, param, x, trace.steps, trace.metrics[metric], metric
             )
+
+    def series(
+        self,
+        steps: Any,
+        values: Any,
+        *,
+        method: str,
+        metric: str,
+        where: Where | None = None,
+        role: str = "claim",
+        param: str | None = None,
+        x: float | None = None,
+        max_points: int = 150,
+    ) -> None:
+        """Store a per-step series derived from runs (S, len(steps)) as rows, thinned to about
+        ``max_points`` geometric checkpoints; placed at the grid point's first numeric axis, or
+        at ``param`` = ``x`` where given (a claim without grid axes, one panel per setting)."""
+        at_param, at_x = _abscissa(where or {})
+        self.rows += trace_rows(
+            self.claim.id,
+            role,
+            method,
+            at_param if param is None else param,
+            at_x if x is None else x,
+            np.asarray(steps),
+            np.asarray(values, dtype=float),
+            metric,
+            max_points,
+        )
 
     def rows_at(
         self,
@@ -294,11 +322,12 @@ class Context:
 
 
 def _abscissa(where: Where) -> tuple[str, float]:
-    """The axis name and value of a grid point's first numeric axis (rows' param and x)."""
+    """The axis name and value of a grid point's first numeric axis (rows' param and x); 0 for
+    a point without one (figures group rows by x, and NaN would never group)."""
     for name, value in where.items():
         if not isinstance(value, str):
             return name, float(value)
-    return ",".join(where), math.nan
+    return ",".join(where), 0.0
 
 
 def claim(

@@ -165,11 +165,11 @@ def s3cg_gap(ctx: Context) -> None:
                 prediction="gap-bound",
                 label=f"{label}: max over n of min_k≤n FW gap / Thm 4.7 bound",
             )
-            series_rows(
+            series_rows(  # one panel per ball, titled by its dimension m·n
                 ctx,
                 n_axis,
                 best,
-                where={"steps": steps, **where},
+                where={"dimension": int(np.prod(BALLS[ball][2])), **where},
                 method=method,
                 metric="min_fw_gap",
             )

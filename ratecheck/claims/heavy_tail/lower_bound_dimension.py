@@ -83,7 +83,7 @@ def lower_bound_dimension(ctx: Context) -> None:
     α = 0.1, η = 0.3λ, one oracle call per step, run until ‖∇F‖_nuc ≤ ε (budget 20T/q).
     Estimator: the slope of log N against log r over the grid, bootstrap CI over seeds, judged
     against 1. Control: one ξ shared by all channels with the single-channel q (so q does not
-    shrink with r, predicted slope 0), judged against 1. Rows: the calls per r, and the mean
+    shrink with r, predicted slope 0), judged against 1. Rows: the calls per r, and the
     chain progress over 2T/q steps at the smallest r (the figure of discovered links).
     """
     rs = [int(r) for r in ctx.values("r")]

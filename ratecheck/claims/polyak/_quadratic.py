@@ -1,5 +1,7 @@
-"""What the polyak family's per-step claims (hb-quadratic-rate, hb-not-global) share: storing a
-per-step series computed from a run (not one of the trace's metrics) as figure rows."""
+"""What the polyak family's per-step claims share: the estimate at the worst step of a bound
+checked at every step (hb-quadratic-rate, hb-polyak-transient), and storing a per-step series
+computed from a run, not one of the trace's metrics, as figure rows (hb-quadratic-rate,
+hb-not-global)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ratecheck.verify.context import Context
+from ratecheck.verify.estimators import Estimate
 from ratecheck.verify.experiment import trace_rows
 
 
@@ -34,3 +37,15 @@ def series_rows(
     ctx.rows += trace_rows(
         ctx.claim.id, role, method, param, x, np.asarray(steps), values, metric, max_points
     )
+
+
+def worst_step(steps: Sequence[int], values: np.ndarray, badness: np.ndarray) -> tuple:
+    """(estimate, t) at the seed and step where ``badness`` (S, n) is largest: the estimate is
+    that seed's value of ``values`` (S, n), its interval the range over seeds at that step, and
+    t the step; a NaN estimate at the first step where ``badness`` is NaN throughout."""
+    if np.isnan(badness).all():
+        return Estimate(np.nan, np.nan, np.nan), int(steps[0])
+    seed, i = np.unravel_index(np.nanargmax(badness), badness.shape)
+    column = values[:, i]
+    low, high = float(np.nanmin(column)), float(np.nanmax(column))
+    return Estimate(float(values[seed, i]), low, high), int(steps[i])

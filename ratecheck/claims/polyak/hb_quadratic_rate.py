@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ratecheck.claims.polyak._acceleration import distance
-from ratecheck.claims.polyak._quadratic import series_rows
+from ratecheck.claims.polyak._quadratic import series_rows, worst_step
 from ratecheck.problems import quadratic
 from ratecheck.solvers import gd, heavy_ball
 from ratecheck.theory import polyak as th
@@ -66,8 +66,9 @@ def hb_quadratic_rate(ctx: Context) -> None:
     same T. Estimators: z_t = ‖[e_t; e_{t−1}]‖/‖[e_0; e_{−1}]‖ (e_{−1} = e_0) at every step;
     the rate is exp of the slope of the seed-mean log z_t against t over t ∈ [T/5, T] (bootstrap
     CI over seeds), judged against √β; the envelope is judged at the seed and step where
-    z_t/(C₀β^{t/2}) is largest: z_t there must not exceed C₀β^{t/2} (tolerance 0). Control: GD,
-    whose rate is 1 − 1/κ, judged against √β and the same envelope.
+    z_t/(C₀β^{t/2}) is largest: z_t there (interval: the seeds' range at that step) must not
+    exceed C₀β^{t/2} (tolerance 0), so the envelope holds at every step. Control: GD, whose rate
+    is 1 − 1/κ, judged against √β and the same envelope.
     """
     for where in ctx.points("kappa"):
         k = where["kappa"]
@@ -121,19 +122,16 @@ def hb_quadratic_rate(ctx: Context) -> None:
             )
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = z / bound[: z.shape[1]]
-            if np.isnan(ratio).all():
-                worst, seed, i = math.nan, 0, 0
-            else:
-                seed, i = np.unravel_index(np.nanargmax(ratio), ratio.shape)
-                worst = float(ratio[seed, i])
+            estimate, step = worst_step(at, z, ratio)
             ctx.judge(
-                float(z[seed, i]),
+                estimate,
                 method=name,
                 where=where,
                 prediction="envelope",
                 role=role,
-                label=f"envelope {name}, kappa={k:g}, t = {int(at[i])}",
-                note="the step of max_t ‖[e_t; e_{t−1}]‖ / (C₀ β^{t/2} ‖[e_0; e_{−1}]‖) "
-                f"= {worst:.4g} (over t and seeds)",
-                t=int(at[i]),
+                label=f"envelope {name}, kappa={k:g}, t = {step}",
+                note="at the step of max over t and seeds of ‖[e_t; e_{t−1}]‖ / "
+                f"(C₀ β^{{t/2}} ‖[e_0; e_{{−1}}]‖) = {np.nanmax(ratio):.4g}; interval: the "
+                "seeds' range there",
+                t=step,
             )
