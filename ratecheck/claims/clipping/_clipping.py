@@ -1,8 +1,7 @@
 """What the clipping family's claims share: the cosh problems of each geometry with their exact
 (L0, L1) (entrywise in ℓ2 and ℓ∞, the rank-r function in spectral geometry; x_0 = 0 is far from
 x*, so runs start in the clipped regime ‖∇f‖_* > ρ and end in the unclipped one), the gap Δ, the
-admissible step, deterministic runs with f and ‖∇f‖_* at every iterate, running minima, and the
-rows of a series derived from a run."""
+admissible step, deterministic runs with f and ‖∇f‖_* at every iterate, and running minima."""
 
 from __future__ import annotations
 
@@ -83,30 +82,3 @@ def deterministic_run(
 def running_min(values: np.ndarray) -> np.ndarray:
     """min_{k<n} values_k for n = 1..N (column n−1), per seed."""
     return np.minimum.accumulate(values, axis=1)
-
-
-def series_rows(
-    ctx: Context,
-    steps: Any,
-    values: np.ndarray,
-    *,
-    where: Where,
-    method: str,
-    metric: str,
-    role: str = "claim",
-) -> None:
-    """Store a series derived from a run (a running minimum, a per-step slack), shaped (S, n)
-    over ``steps``, as rows at ``where``: :meth:`Context.trace_rows` of a trace holding only
-    that series (the Context stores rows of a trace's own metrics only)."""
-    values = np.asarray(values, dtype=float)
-    steps = np.asarray(steps)
-    seeds = values.shape[0]
-    series = Trace(
-        steps,
-        {metric: values},
-        np.zeros(steps.size),
-        np.zeros(steps.size),
-        np.full(seeds, "ok"),
-        np.full(seeds, -1),
-    )
-    ctx.trace_rows(series, where=where, method=method, role=role)

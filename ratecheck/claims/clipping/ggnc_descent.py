@@ -11,7 +11,6 @@ from ratecheck.claims.clipping._clipping import (
     deterministic_grid,
     deterministic_run,
     l0_l1,
-    series_rows,
 )
 from ratecheck.solvers.clipping import ggnc
 from ratecheck.theory import clipping as th
@@ -97,8 +96,7 @@ def ggnc_descent(ctx: Context) -> None:
                 f"slack/|f| {np.min(slack / np.abs(f[:, :-1])):.3g}"
             )
             for regime, mask in (("clipped", clipped), ("unclipped", ~clipped)):
-                series_rows(
-                    ctx,
+                ctx.series(
                     tr.steps[:-1],
                     np.where(mask, slack, np.nan),
                     where=where,

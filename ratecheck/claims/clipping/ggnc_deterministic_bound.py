@@ -13,7 +13,6 @@ from ratecheck.claims.clipping._clipping import (
     gap,
     l0_l1,
     running_min,
-    series_rows,
 )
 from ratecheck.solvers.clipping import ggnc
 from ratecheck.theory import clipping as th
@@ -21,6 +20,7 @@ from ratecheck.theory.claim import Prediction, Provenance
 from ratecheck.theory.schedules import Schedule
 from ratecheck.verify.context import Context, claim
 
+bound43 = Schedule(th.thm43_bound, (th.Delta, th.gamma, th.rho_s, th.n_sym))
 printed_example = Schedule(th.example_printed_bound, (th.L0, th.Delta, th.n_sym, th.L1))
 
 
@@ -33,12 +33,6 @@ printed_example = Schedule(th.example_printed_bound, (th.L0, th.Delta, th.n_sym,
     prediction=1,
     prediction_text="max over n ≤ N and seeds of min_{k≤n}‖∇f(x_k)‖_* / (√(Δ/(γn)) + 2Δ/(γρn)) ≤ 1",
     predictions={
-        "thm43-bound": Prediction(
-            th.thm43_bound,
-            kind="upper",
-            text="the Thm 4.3 bound √(Δ/(γn)) + 2Δ/(γρn) on min_{k≤n}‖∇f(x_k)‖_*: the "
-            "predicted curve beside the runs and the denominator of the judged ratio",
-        ),
         "step-condition": Prediction(
             1,
             kind="upper",
@@ -103,18 +97,17 @@ def ggnc_deterministic_bound(ctx: Context) -> None:
             tr = deterministic_run(ctx, ggnc(norm, gamma, rho), problem, norm, steps, where)
             best = running_min(tr.metrics["grad_dual"][:, :steps])
             method = f"{geometry}, ρ={c:g}L0/L1"
-            series_rows(ctx, n, best, where=where, method=method, metric="min_grad_dual")
-            bound = ctx.curve(
-                where,
+            ctx.series(n, best, where=where, method=method, metric="min_grad_dual")
+            bound = bound43(Delta=gap(problem), gamma=gamma, rho=rho, n=n)
+            ctx.series(  # the bound beside the run: Δ, γ, ρ are the instance's, not grid values
                 n,
+                bound[None],
+                where=where,
                 method=f"{method} Thm 4.3",
                 metric="min_grad_dual",
-                prediction="thm43-bound",
-                symbol="n",
-                Delta=gap(problem),
-                gamma=gamma,
-                rho=rho,
-            )[..., : best.shape[-1]]  # a run that diverged everywhere ends early
+                role="predicted",
+            )
+            bound = bound[..., : best.shape[-1]]  # a run that diverged everywhere ends early
             ctx.judge(
                 float(np.max(best / bound)),
                 method=method,

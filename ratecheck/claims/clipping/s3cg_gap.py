@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ratecheck.claims.clipping._clipping import gap, running_min, series_rows
+from ratecheck.claims.clipping._clipping import gap, running_min
 from ratecheck.problems.l0l1 import ball_smoothness, cosh_problem
 from ratecheck.seeding import Streams
 from ratecheck.solvers import norms as nm
@@ -165,8 +165,7 @@ def s3cg_gap(ctx: Context) -> None:
                 prediction="gap-bound",
                 label=f"{label}: max over n of min_k≤n FW gap / Thm 4.7 bound",
             )
-            series_rows(  # one panel per ball, titled by its dimension m·n
-                ctx,
+            ctx.series(  # one panel per ball, titled by its dimension m·n
                 n_axis,
                 best,
                 where={"dimension": int(np.prod(BALLS[ball][2])), **where},

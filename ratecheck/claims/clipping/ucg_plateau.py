@@ -14,7 +14,6 @@ from ratecheck.claims.clipping._clipping import (
     gap,
     l0_l1,
     running_min,
-    series_rows,
 )
 from ratecheck.solvers.clipping import ggnc, ucg
 from ratecheck.theory import clipping as th
@@ -117,8 +116,7 @@ def ucg_plateau(ctx: Context) -> None:
             ):
                 tr = deterministic_run(ctx, method, problem, norm, steps, where, role)
                 best[name] = running_min(tr.metrics["grad_dual"])
-                series_rows(
-                    ctx,
+                ctx.series(
                     tr.steps,
                     best[name],
                     where=where,

@@ -69,7 +69,8 @@ def rate_run(
 
 
 def hitting_budget(rate: float) -> int:
-    """Three times the steps a factor ``rate`` needs from a residual 10³ above ε down to ε."""
+    """Three times the steps a per-step factor ``rate`` needs to shrink the residual by 10³/ε
+    (ε with a margin of 10³ for the transient), plus 50."""
     return math.ceil(3 * math.log(1e3 / EPSILON) / (1 - rate)) + 50
 
 

@@ -11,7 +11,7 @@ from ratecheck.backend import to_host
 from ratecheck.claims.polyak._nets import RELU_D, RELU_N
 from ratecheck.problems.relu import gram_closed_form, relu_net
 from ratecheck.theory import polyak as th
-from ratecheck.theory.claim import Prediction, Provenance
+from ratecheck.theory.claim import Provenance
 from ratecheck.verify.context import Context, claim
 from ratecheck.verify.estimators import Estimate
 
@@ -26,13 +26,8 @@ WIDTH = 2  # the net only carries the dataset here
     source="Du, Zhai, Poczos, Singh 2019 (arXiv 1810.02054) definition; reference §7.2",
     statement="the infinite-width Gram matrix H̄_ij = E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}] "
     "has the closed form x_iᵀx_j (π − arccos x_iᵀx_j)/(2π)",
-    prediction=th.relu_gram_entry,
+    prediction=0,
     prediction_text="max |H̄_closed − H̄_MC| = 0 within 5/√N (N Monte Carlo samples)",
-    predictions={
-        "mc-error": Prediction(
-            0, kind="identity", text="max_ij |H̄_ij(closed form) − H̄_ij(Monte Carlo)| = 0"
-        )
-    },
     tolerance=5 / math.sqrt(MC_SAMPLES),
     seeds=(2, 8),
     experiment="unit inputs (n = 12, d = 8), Monte Carlo over N = 2·10⁵ draws w ~ N(0, I)",
@@ -49,16 +44,16 @@ def relu_gram(ctx: Context) -> None:
     cosines c_ij = x_iᵀx_j. Estimator: per seed, H̄_MC = c ⊙ (AᵀA)/N with A_ri = 1{w_rᵀx_i ≥ 0}
     over N = 2·10⁵ draws w_r ~ N(0, I); the measured value is the largest max_ij |H̄ − H̄_MC|
     over the seeds (the interval spans the seeds' smallest and largest), judged against 0
-    within 5/√N. The closed form is the claim's SymPy expression, checked against the
-    problem's own implementation. Control: the kernel without the arccos term, c/2, judged
-    the same way.
+    within 5/√N. The closed form is theory's SymPy expression (ratecheck.theory.polyak),
+    checked against the problem's own implementation. Control: the kernel without the arccos
+    term, c/2, judged the same way.
     """
     streams = ctx.streams({})
     net = relu_net(RELU_N, RELU_D, WIDTH, THETA, streams, ctx.xp)
     X = to_host(net.X)[0]
     c = np.clip(X @ X.T, -1, 1)
     kernels = {
-        "closed-form": sp.lambdify(th.cosine, ctx.expression(), modules="numpy"),
+        "closed-form": sp.lambdify(th.cosine, th.relu_gram_entry, modules="numpy"),
         "without-arccos": sp.lambdify(th.cosine, th.relu_gram_wrong, modules="numpy"),
     }
     np.testing.assert_allclose(kernels["closed-form"](c), gram_closed_form(X), rtol=1e-12)
@@ -75,7 +70,6 @@ def relu_gram(ctx: Context) -> None:
             Estimate(float(max(e)), float(min(e)), float(max(e))),
             method=name,
             where={},
-            prediction="mc-error",
             role=role,
             label=f"max |H̄ − H̄_MC| ({role})",
             note=note,
