@@ -163,7 +163,8 @@ def test_streams_are_distinct_across_grid_points_and_stable_under_new_values(cid
         assert all(after[k] == v for k, v in before.items())
 
 
-THEOREM_CLAIMS = [c.id for c in BUILTIN if not c.missing]
+# the network comparisons' points are checked in tests/workloads, which runs them anyway
+THEOREM_CLAIMS = [c.id for c in BUILTIN if not c.missing and c.kind != "comparison"]
 
 
 @pytest.mark.parametrize("cid", THEOREM_CLAIMS)
