@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+import ratecheck
 from ratecheck.cli import main
 
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -101,13 +100,11 @@ def _panel_of(method: str) -> tuple[str, str]:
 
 def _reference_lines(record: dict[str, Any], method: str) -> list[tuple[float, str]]:
     """(slope, legend) of the dashed lines for one method: the judged exponent points of that
-    method, and the record's ``reference_slopes`` for its short name. A point names its method
-    in ``method`` (the run-context API); points of claims not yet written on it carry the
-    method as the start of their label."""
+    method (each judged point names it in ``method``), and the record's ``reference_slopes``
+    for its short name."""
     lines = []
     for p in record.get("points", []):
-        measured_method = p.get("method") or re.split("[,:]", p["label"])[0]
-        if p["kind"] == "exponent" and measured_method == method:
+        if p["kind"] == "exponent" and p.get("method") == method:
             lines.append(
                 (
                     p["predicted"],

@@ -1,14 +1,6 @@
-"""Symbolic statements of every claim (SymPy only; never imports an array library)."""
+"""Symbolic statements (SymPy only; never imports an array library): the Claim record, and the
+derivations several claims share. The claims themselves live in ``ratecheck.claims``."""
 
-from ratecheck.theory import (  # noqa: F401  (registers the claims)
-    clipping,
-    hcm,
-    heavy_tail,
-    lmo,
-    polyak,
-    schattor,
-    workloads,
-)
-from ratecheck.theory.claim import Claim, Provenance, all_claims, get_claim, register
+from ratecheck.theory.claim import Claim, Prediction, Provenance
 
-__all__ = ["Claim", "Provenance", "all_claims", "get_claim", "register"]
+__all__ = ["Claim", "Prediction", "Provenance"]

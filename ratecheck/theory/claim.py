@@ -14,8 +14,6 @@ from typing import Any
 
 import sympy as sp
 
-from ratecheck.errors import UsageError
-
 KINDS = (
     "upper",
     "lower",
@@ -137,28 +135,3 @@ class Claim:
     def derived(self) -> bool:
         """True when any item of the claim is not from the paper."""
         return any(p.label != "paper" for p in self.provenance)
-
-
-_REGISTRY: dict[str, Claim] = {}
-
-
-def register(claim: Claim) -> Claim:
-    """Add ``claim`` to the registry (ids are unique)."""
-    if claim.id in _REGISTRY:
-        raise ValueError(f"claim '{claim.id}' registered twice")
-    _REGISTRY[claim.id] = claim
-    return claim
-
-
-def all_claims() -> list[Claim]:
-    """Every registered claim, in registration order."""
-    return list(_REGISTRY.values())
-
-
-def get_claim(claim_id: str) -> Claim:
-    """The claim with this id; a UsageError naming the valid ids otherwise."""
-    try:
-        return _REGISTRY[claim_id]
-    except KeyError:
-        valid = ", ".join(_REGISTRY)
-        raise UsageError(f"unknown claim '{claim_id}'; valid claims: {valid}") from None

@@ -24,7 +24,7 @@ from functools import cache
 
 import sympy as sp
 
-from ratecheck.theory.claim import Claim, Provenance, register
+from ratecheck.theory.claim import Provenance
 from ratecheck.theory.exponents import loglog_exponent
 from ratecheck.theory.lmo import (
     Delta,
@@ -121,85 +121,4 @@ HCM_SOURCE = (
 )
 SCHEDULE_PROVENANCE = Provenance(
     "α = aK^{−2/3}, t = cK^{−2/3} with balanced a, c, and the §8 bound", "derived"
-)
-
-register(
-    Claim(
-        id="hcm-lmo-rate",
-        kind="exponent",
-        family="hcm",
-        source=HCM_SOURCE,
-        statement="Hessian-corrected momentum inside the LMO step, α = aK^{−2/3}, t = cK^{−2/3} "
-        "[derived schedule]: the run-averaged E‖∇f‖_* decays as K^{−1/3} for both variants "
-        "(Hessian at x_k; Hessian at a uniform random point between x_{k−1} and x_k), strictly "
-        "faster than Polyak momentum (α = K^{−1/2}, t ∝ K^{−3/4}) on the same problem and seeds",
-        prediction=hcm_exponent,
-        prediction_text="lim d log B/d log K of the §8 HCM bound (V1: plus ρ̄Mt²/(αθ²)); "
-        "slope difference to momentum: −1/12",
-        tolerance=0.05,
-        experiment="the noisy nonconvex matrix problem of lmo-momentum-rate (same instances and "
-        "gradient noise: skewed, σ = 1), stochastic HVP with σ_H = 1; ℓ2, ℓ∞ and spectral "
-        "geometry; slopes of log mean_k ‖∇f(x_k)‖_* vs log K; paired bootstrap CI of the slope "
-        "difference HCM − momentum",
-        control="HCM with the correction switched off (β = 0), same schedule, judged against "
-        "−1/3: the drift term 2ρ̄L₂t/(θα) of its bound does not decay",
-        provenance=(
-            Provenance("O(K^{−1/3}) for HCM, O(K^{−1/4}) for Polyak momentum", "paper", "abstract"),
-            Provenance("Algorithm 1 (both variants, β_k = 1 − α_k)", "derived", "§7.1"),
-            SCHEDULE_PROVENANCE,
-            Provenance("the paper's Algorithm 1, constants and schedules", "unknown"),
-        ),
-    )
-)
-
-register(
-    Claim(
-        id="hcm-unbiased",
-        kind="identity",
-        family="hcm",
-        source=HCM_SOURCE,
-        statement="the random-interpolation correction ∇²f(x̂)Δ, x̂ = qx_k + (1 − q)x_{k−1}, "
-        "q ~ U[0, 1], is unbiased for ∇f(x_k) − ∇f(x_{k−1}); the current-point correction "
-        "∇²f(x_k)Δ has a bias of order ‖Δ‖²",
-        prediction=lambda: sp.Matrix([interpolated_bias(), current_bias_exponent()]),
-        prediction_text="bias of the interpolated correction = 0 (symbolic integral); exponent "
-        "of the current-point bias in ‖Δ‖ = 2 (series at Δ → 0)",
-        tolerance=4.0,
-        experiment="non-quadratic problems (the cos matrix problem, entrywise cosh) with a "
-        "stochastic HVP (σ_H = 0.5); Monte Carlo over q and the Hessian noise at step lengths "
-        "‖Δ‖ over three decades; the mean error in units of its standard error (chi-square "
-        "z-score, |z| ≤ 4); Gauss–Legendre quadrature of the q-integral (≤ 1e-10, the "
-        "round-off of the finite difference); the slope of "
-        "log ‖bias_V1‖ against log ‖Δ‖ (2 ± 0.05)",
-        control="the current-point correction judged as unbiased by the same Monte Carlo z-test",
-        provenance=(
-            Provenance("the two correction variants", "paper", "Tran & Cutkosky; SHARP"),
-            Provenance("unbiasedness identity and the O(‖Δ‖²) bias", "derived", "§6"),
-        ),
-    )
-)
-
-register(
-    Claim(
-        id="hcm-relaxed-smoothness",
-        kind="exponent",
-        family="hcm",
-        source=HCM_SOURCE + "; (L0,L1) test functions: reference/clipping-l0l1.md §8",
-        statement="the K^{−1/3} rate of HCM holds on an (L0,L1)-smooth problem whose gradient is "
-        "not globally Lipschitz (‖∇²f‖ grows with ‖∇f‖)",
-        prediction=hcm_exponent,
-        prediction_text="the same −1/3 as hcm-lmo-rate, with L₂ replaced by L0 in the schedule "
-        "constants [derived]",
-        tolerance=0.05,
-        experiment="f = Σ cosh(X − T) in ℓ2 and ℓ∞ geometry, F = Σ_k cosh(u_kᵀXv_k − τ_k) in "
-        "spectral geometry, 8×8, T, τ ~ N(0, 4), started at 0 (Hessian norm up to ~cosh(6) ≫ L0);"
-        " skewed gradient noise σ = 1, HVP noise σ_H = 1; both variants",
-        control="the uncorrected method (β = 0) with the same schedule judged against −1/3",
-        provenance=(
-            Provenance("O(K^{−1/3}) under relaxed smoothness", "paper", "abstract"),
-            Provenance("(L0, L1) and (M0, M1) constants of the cosh problems", "derived"),
-            SCHEDULE_PROVENANCE,
-            Provenance("the step condition t ≲ K^{−2/3}/L1 for HCM", "unknown", "§8"),
-        ),
-    )
 )

@@ -18,13 +18,12 @@ Expressions (κ = L/μ, t the iteration):
 from __future__ import annotations
 
 import itertools
-import math
 from functools import cache
 
 import sympy as sp
 
-from ratecheck.theory.claim import Claim, Provenance, register
-from ratecheck.theory.exponents import contraction_factor, loglog_exponent
+from ratecheck.theory.claim import Provenance
+from ratecheck.theory.exponents import loglog_exponent
 from ratecheck.theory.symbols import L, eps, kappa, mu, t
 
 SOURCE = "Seed 002: Wang, Lin, Abernethy, ICML 2021 (arXiv 2010.01618)"
@@ -147,91 +146,6 @@ HB_PARAMS = Provenance(
     "η = 1/L, β = (1 − 1/(2√κ))²", "unknown", "recalled as Wang et al.'s; validated numerically"
 )
 
-register(
-    Claim(
-        id="hb-quadratic-rate",
-        kind="linear-rate",
-        family="polyak",
-        source=SOURCE + ", non-asymptotic rate on quadratics (abstract; theorem text unavailable)",
-        statement="heavy ball with η=1/L, β=(1−1/(2√κ))² contracts ‖[e_t; e_{t−1}]‖ at rate √β, "
-        "under the envelope C₀·β^{t/2} with C₀ = 2(β+1)/√h_min",
-        prediction=lambda: contraction_factor(envelope_hb, t),
-        prediction_text="√β = 1 − 1/(2√κ); envelope ratio ≤ 1",
-        tolerance=1e-3,
-        experiment="quadratics with spectrum in [μ, L] (both ends present), "
-        "κ ∈ {10, 10², 10³, 10⁴}; tail fit of log‖[e_t; e_{t−1}]‖ against t; "
-        "envelope checked at every t",
-        control="GD with η = 1/L (contracts at 1 − 1/κ) judged against √β and the envelope",
-        provenance=(
-            HB_PARAMS,
-            Provenance("rate √β (every 2×2 block strictly complex)", "derived"),
-            Provenance("C₀ = 2(β+1)/√h_min", "derived", "the recalled √(2(β+1))/√h_min is invalid"),
-            Provenance("accelerated non-asymptotic linear rate", "paper", "abstract"),
-        ),
-    )
-)
-
-register(
-    Claim(
-        id="hb-acceleration",
-        kind="exponent",
-        family="polyak",
-        source=SOURCE + ", acceleration (1−1/κ)^t → (1−1/√κ)^t (abstract)",
-        statement="iterations to reach relative error ε grow as κ^{1/2} for heavy ball, κ^1 for GD",
-        prediction=hb_iteration_exponent,
-        prediction_text="lim d log T_HB / d log κ, T_HB = log(C₀/ε)/(−log √β)",
-        tolerance=0.05,
-        experiment="κ on a log grid over 3 decades; slope of log T against log κ; bootstrap CI",
-        control="GD (η = 1/L) slope judged against the heavy-ball exponent",
-        provenance=(
-            HB_PARAMS,
-            Provenance("T ∝ κ^{1/2} (heavy ball), κ^1 (GD)", "paper", "abstract, Θ-rates"),
-            Provenance("exponent as the limit of d log T/d log κ", "derived"),
-        ),
-    )
-)
-
-register(
-    Claim(
-        id="hb-polyak-transient",
-        kind="tight",
-        family="polyak",
-        source="Polyak 1964 parameters; exact transient in shared/reference/polyak-momentum.md §3",
-        statement="with Polyak's optimal (α, β), the worst case over eigen-directions from "
-        "x₋₁ = x₀ is exactly (1 + (1+ρ)t)ρ^t, ρ = (√κ−1)/(√κ+1)",
-        prediction=lambda: transient_polyak,
-        prediction_text="(1 + (1+ρ)t)ρ^t",
-        tolerance=1e-6,
-        experiment="eigenvalues at μ, L and a grid between; max over eigen-directions of "
-        "|e_t|/|e_0|, t ≤ 10√κ, κ ∈ {10², 10⁴}",
-        control="the diagonalizable bound ρ^t (no prefactor) judged as tight",
-        provenance=(
-            Provenance("α* = 4/(√L+√μ)², β* = ρ²", "paper", "Polyak 1964, via public notes"),
-            Provenance("(1 + (1+ρ)t)ρ^t, attained at λ = L", "derived"),
-        ),
-    )
-)
-
-register(
-    Claim(
-        id="hb-not-global",
-        kind="counterexample",
-        family="polyak",
-        source="Lessard, Recht, Packard, SIAM J. Optim. 2016 (arXiv 1408.3595); reference §6",
-        statement="heavy ball with Polyak's parameters (α=1/9, β=4/9; μ=1, L=25) does not converge "
-        "on the LRP piecewise quadratic from x₀ = x₋₁ ∈ [3.07, 3.46]: it enters a 3-cycle",
-        prediction=lambda: sp.Matrix(lrp_attracting_cycles()),
-        prediction_text="distance of the late orbit to the attracting exact 3-cycle = 0",
-        tolerance=1e-4,
-        experiment="LRP function, starts uniform in [3.07, 3.46], 2000 iterations; distance of "
-        "the last iterates to the SymPy-solved 3-cycle, and min |x| over the last 300",
-        control="the same (α, β) on the quadratic f = 25x²/2 (same μ, L bounds): converges",
-        provenance=(
-            Provenance("non-convergent starts [3.07, 3.46]", "paper", "LRP 2016"),
-            Provenance("the 3-cycles solved exactly; the attracting one by monodromy", "derived"),
-        ),
-    )
-)
 
 __all__ = [
     "C0_hb",
@@ -291,104 +205,3 @@ DEEP_PARAMS = Provenance(
     "parameters recalled; η = 1/λ_max(P₀) and P₀ = (ℓ/d_y)XᵀX ⊗ I are derived",
 )
 NETS_SOURCE = SOURCE + ", wide ReLU net and deep linear net (abstract; theorem text unavailable)"
-
-register(
-    Claim(
-        id="relu-gram",
-        kind="identity",
-        family="polyak",
-        source="Du, Zhai, Poczos, Singh 2019 (arXiv 1810.02054) definition; reference §7.2",
-        statement="the infinite-width Gram matrix H̄_ij = E_w[x_iᵀx_j 1{wᵀx_i ≥ 0, wᵀx_j ≥ 0}] "
-        "has the closed form x_iᵀx_j (π − arccos x_iᵀx_j)/(2π)",
-        prediction=lambda: relu_gram_entry,
-        prediction_text="max |H̄_closed − H̄_MC| = 0 within 5/√N (N Monte Carlo samples)",
-        tolerance=5 / math.sqrt(200_000),
-        experiment="unit inputs (n = 12, d = 8), Monte Carlo over N = 2·10⁵ draws w ~ N(0, I)",
-        control="the kernel without the arccos term, x_iᵀx_j/2",
-        provenance=(
-            Provenance("definition of H̄", "paper", "Du et al. 2019"),
-            Provenance("closed form", "derived", "Monte Carlo and public NTK code agree"),
-        ),
-    )
-)
-
-register(
-    Claim(
-        id="relu-hb-rate",
-        kind="linear-rate",
-        family="polyak",
-        source=NETS_SOURCE,
-        statement="wide ReLU net: GD contracts the residual at ≈ 1 − ηλ_min(H₀), heavy ball at "
-        "≈ √β = 1 − 1/(2√κ), κ = (4/3)(κ' + 1/4), κ' = λ_max(H̄)/λ_min(H̄)",
-        prediction=lambda: relu_rate_hb,
-        prediction_text="√β = 1 − 1/(2√κ), κ = (4/3)(κ'+1/4); GD 1 − ηλ_min(H₀)",
-        tolerance=5e-3,
-        experiment="n = 12 unit inputs in R^8 (closest pair at angle 1), width 2·10⁴ (the "
-        "reference's); per-step residual factor fitted from 1e-2 to 1e-10; NTK drift reported;"
-        " heavy-ball rate against width",
-        control="GD judged against the heavy-ball rate",
-        provenance=(RELU_PARAMS, Provenance("tolerance 5e-3 for finite width", "derived")),
-    )
-)
-
-register(
-    Claim(
-        id="relu-hb-acceleration",
-        kind="exponent",
-        family="polyak",
-        source=NETS_SOURCE,
-        statement="wide ReLU net: iterations to relative residual ε grow as κ'^{1/2} (heavy "
-        "ball) and κ'^1 (GD), κ' = λ_max(H̄)/λ_min(H̄)",
-        prediction=relu_hb_iteration_exponent,
-        prediction_text="lim d log T / d log κ' (heavy ball 1/2, GD 1)",
-        tolerance=0.1,
-        experiment="n = 12 unit inputs in R^8 with the closest pair at angle θ (κ' ∝ 1/θ over "
-        "1.6 decades), width 2·10³ (quick) or 4·10³, labels y = u₀ + 10⁻⁴z; T to ε = 1e-4; slope "
-        "of log T against log κ'; the NTK drift of every run reported",
-        control="GD's slope judged against the heavy-ball exponent",
-        provenance=(
-            RELU_PARAMS,
-            Provenance(
-                "labels y = u₀ + s·z with a small residual scale s in place of the theorem's "
-                "width (the drift of scale s at width m equals that of scale 1 at width m/s²)",
-                "derived",
-                "with s = 1 (independent O(1) labels) at width 2·10³ the drift reached 1.7 at "
-                "κ' = 61 and 18–440 beyond, and most runs never reached ε",
-            ),
-        ),
-    )
-)
-
-register(
-    Claim(
-        id="deeplinear-hb-rate",
-        kind="linear-rate",
-        family="polyak",
-        source=NETS_SOURCE,
-        statement="deep linear net with orthogonal init: GD contracts the residual at ≈ 1 − 1/κ, "
-        "heavy ball at ≈ √β = 1 − 1/(2√κ), κ = σ_max²(X)/σ_min²(X), for every depth",
-        prediction=lambda: rate_hb,
-        prediction_text="√β = 1 − 1/(2√κ); GD 1 − 1/κ",
-        tolerance=5e-3,
-        experiment="d = 16, n = 8, d_y = 3, κ = 50, depths 2–5, width 128 (quick) or 256; "
-        "residual factor fitted from 1e-2 to 1e-10; drift ‖P_t − P₀‖/λ_min(P₀) reported",
-        control="GD judged against the heavy-ball rate",
-        provenance=(DEEP_PARAMS, Provenance("tolerance 5e-3 for finite width", "derived")),
-    )
-)
-
-register(
-    Claim(
-        id="deeplinear-hb-acceleration",
-        kind="exponent",
-        family="polyak",
-        source=NETS_SOURCE,
-        statement="iterations to relative residual ε grow as κ^{1/2} (heavy ball) and κ^1 (GD)",
-        prediction=hb_iteration_exponent,
-        prediction_text="lim d log T / d log κ (heavy ball 1/2, GD 1)",
-        tolerance=0.1,
-        experiment="κ over 1.5 (quick) or 2 decades, depth 3; T to ε = 1e-4; slope of log T",
-        control="GD's slope judged against the heavy-ball exponent",
-        provenance=(DEEP_PARAMS,),
-    )
-)

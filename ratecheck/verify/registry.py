@@ -55,22 +55,6 @@ def load_builtin() -> None:
     ):
         if not info.name.rpartition(".")[2].startswith("_"):
             importlib.import_module(info.name)
-    _load_legacy()
-
-
-def _load_legacy() -> None:
-    """Claims not yet written as a claim module: the theory record and the old experiment."""
-    import ratecheck.theory
-    import ratecheck.verify.experiments  # noqa: F401  (registers the legacy experiments)
-    from ratecheck.theory import claim as records
-    from ratecheck.verify.experiments import base
-
-    for claim_id, record in records._REGISTRY.items():
-        if claim_id not in _REGISTRY and claim_id in base._EXPERIMENTS:
-            old = base._EXPERIMENTS[claim_id]
-            _REGISTRY[claim_id] = Experiment(
-                claim_id, old.run, old.grid, old.seeds_quick, old.seeds_full, record
-            )
 
 
 def all_claims() -> list[Claim]:

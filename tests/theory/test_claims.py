@@ -1,7 +1,7 @@
 import pytest
 
-from ratecheck.errors import UsageError
 from ratecheck import all_claims, get_claim
+from ratecheck.errors import UsageError
 from ratecheck.theory.claim import KINDS, Claim, Provenance
 
 POLYAK_IDS = ["hb-quadratic-rate", "hb-acceleration", "hb-polyak-transient", "hb-not-global"]

@@ -9,7 +9,22 @@ import ratecheck
 CLAIMS = [c.id for c in ratecheck.all_claims() if c.kind != "comparison" and not c.missing]
 
 
-@pytest.mark.parametrize("cid", CLAIMS)
+# Findings: claims refuted in quick mode as run, kept refuted (never retuned). strict: the day
+# one passes, the test says so and the entry goes.
+REFUTED = {
+    "ggnc-euclidean-is-clipping": "max relative difference 1.52e-12 against the tolerance 1e-12 "
+    "on the instances keyed by grid point (spectral, seed 1, step 120: a one-ulp difference "
+    "over a step of 1.46e-4); the integer-keyed instances gave 3.95e-13",
+}
+
+
+def _marked(cid):
+    if cid in REFUTED:
+        return pytest.param(cid, marks=pytest.mark.xfail(reason=REFUTED[cid], strict=True))
+    return cid
+
+
+@pytest.mark.parametrize("cid", [_marked(c) for c in CLAIMS])
 def test_claim_passes_and_control_fails(quick_verdicts, cid):
     v = quick_verdicts([cid])[cid]
     assert v.result.passed, v.finding

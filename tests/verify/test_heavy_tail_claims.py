@@ -55,7 +55,7 @@ def test_claim_modules_carry_the_records():
         c = get_claim(cid)
         module = get_experiment(cid).run.__module__
         assert module == f"ratecheck.claims.heavy_tail.{cid.replace('-', '_')}"
-        assert c.family == "heavy-tail"  # the family of the theory records
+        assert c.family == "heavy_tail"  # the package (the theory records wrote "heavy-tail")
     # predictions in the grid symbol p, evaluated at the grid point
     eps_claim = get_claim("lower-bound-eps")
     assert predicted_at(eps_claim.predicted, {"p": 1.5}) == 5

@@ -21,7 +21,6 @@ def nuclear_norms(samples: np.ndarray) -> np.ndarray:
 @claim(
     id="heavy-tail-noise",
     kind="identity",
-    family="heavy-tail",
     source="Seed 004 (arXiv 2605.18528) noise assumption; generators: reference/"
     "heavy-tail-scion.md §6",
     statement="the spiky heavy-tailed generator has p-th moment σ^p in the nuclear norm and "

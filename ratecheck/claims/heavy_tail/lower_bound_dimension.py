@@ -45,7 +45,6 @@ def hitting_calls(ctx: Context, r: int, eps: float, where: Where, shared_q: floa
 @claim(
     id="lower-bound-dimension",
     kind="exponent",
-    family="heavy-tail",
     source="Seed 004 (arXiv 2605.18528) abstract: Ω(min{m,n}·ε^{−(3p−2)/(p−1)}); "
     "instance: reference/lower-bounds.md §5 (Carmon et al. 2020, Arjevani et al. 2023)",
     statement="on the matrix channel instance (r independent probability-q zero-chains in "

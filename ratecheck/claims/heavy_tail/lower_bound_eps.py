@@ -22,7 +22,6 @@ NOISELESS_P = 2.0  # the control's instance and the exponent it is judged agains
 @claim(
     id="lower-bound-eps",
     kind="exponent",
-    family="heavy-tail",
     source=th.SEED004 + ": Ω(min{m,n}·ε^{−(3p−2)/(p−1)}); Arjevani et al. 2023",
     statement="on the hard instance every implemented gradient method (Scion, momentum SGD) "
     "needs ε^{−(3p−2)/(p−1)} oracle calls",

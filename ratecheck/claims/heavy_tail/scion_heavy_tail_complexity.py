@@ -15,7 +15,6 @@ MOMENTS = (2.0, 1.5)  # the moment orders p measured (each with its prepared noi
 @claim(
     id="scion-heavy-tail-complexity",
     kind="exponent",
-    family="heavy-tail",
     source=th.SEED004 + ": batched Scion O(min{m,n}·ε^{−(3p−2)/(p−1)})",
     statement="batched Scion (spectral LMO, mini-batch B) needs N(ε) ∝ ε^{−(3p−2)/(p−1)} "
     "oracle calls on the hard instance",

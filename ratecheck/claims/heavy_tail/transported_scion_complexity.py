@@ -49,7 +49,6 @@ def rate_problem(p: float, streams, xp):
 @claim(
     id="transported-scion-complexity",
     kind="exponent",
-    family="heavy-tail",
     source=th.SEED004 + ": transported Scion O(min{m,n}·ε^{−(5p−3)/(2p−2)}) with a Lipschitz "
     "Hessian; transport = implicit gradient transport (NIGT) [derived]",
     statement="with a Lipschitz Hessian, transported Scion reaches the ε^{−(5p−3)/(2p−2)} "
