@@ -100,6 +100,7 @@ class Claim:
     tolerance_full: float | None = None  # full mode's tolerance, where it differs
     predictions: tuple[tuple[str, Prediction], ...] = ()  # named further predictions
     control_prediction: Any = field(default=None, repr=False)  # what the control must refute
+    symbols: tuple[tuple[str, str], ...] = ()  # symbols beyond the grid, given by the run
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -251,6 +251,7 @@ class Context:
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, got {role!r}")
         kind, tolerance = self._assertion(prediction)
+        at = {**where, **{k: float(v) for k, v in symbols.items() if np.ndim(v) == 0}}
         text = label or f"{method}, {describe(where)}"
         point = self._point(
             text,
@@ -260,7 +261,7 @@ class Context:
             tolerance,
             note,
             method,
-            where,
+            at,
         )
         point.prediction = prediction or ""
         self.points_judged[role].append(point)
@@ -274,7 +275,7 @@ class Context:
                 tolerance,
                 note,
                 method,
-                where,
+                at,
             )
             control.prediction = "control"
             self.points_judged["control"].append(control)
@@ -347,6 +348,7 @@ def claim(
     seeds: tuple[int, int] = (4, 16),
     provenance: Sequence[Provenance] = (),
     requires: Sequence[str] = (),
+    symbols: Mapping[str, str] | None = None,
     family: str | None = None,
 ) -> Callable[[Callable[[Context], None]], Claim]:
     """Declare a claim whose experiment is the decorated function ``run(ctx)``; returns the
@@ -357,8 +359,11 @@ def claim(
     zero-argument function building one (then give ``prediction_text``). ``predictions``:
     further named quantities the experiment judges (``ctx.judge(..., prediction=name)``), each
     with its own kind and tolerance. ``tolerance``: one number, or (quick, full). ``seeds``:
-    (quick, full) seeds per grid point. ``family``: the claim's family, by default the package
-    a built-in claim module sits in ("user" for user claims).
+    (quick, full) seeds per grid point. ``symbols``: {name: meaning} of the symbols a
+    prediction has beyond the grid's axes, whose values the run supplies when it judges (a
+    measured instance constant such as κ′, a setting fixed by the experiment). ``family``:
+    the claim's family, by default the package a built-in claim module sits in ("user" for
+    user claims).
     """
     if isinstance(grid, Mapping):  # {name: (quick values, full values)}
         grid = [Axis(name, tuple(q), tuple(f)) for name, (q, f) in grid.items()]
@@ -399,6 +404,7 @@ def claim(
             requires=tuple(requires),
             predictions=tuple((predictions or {}).items()),
             control_prediction=wrong,
+            symbols=tuple((symbols or {}).items()),
         )
         from ratecheck.verify.registry import register as add
 

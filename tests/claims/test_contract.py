@@ -78,14 +78,22 @@ def test_record_declares_provenance_control_and_a_documented_run(cid):
 @pytest.mark.parametrize("quick", [True, False], ids=["quick", "full"])
 @pytest.mark.parametrize("cid", IDS)
 def test_every_prediction_evaluates_at_every_grid_point(cid, quick):
+    """Symbols beyond the grid's axes are a curve's t or declared with the claim (``symbols``,
+    supplied by the run when it judges): at every grid point the rest substitutes, and a
+    prediction in the grid's symbols (and t) alone evaluates to finite numbers."""
     claim = ratecheck.get_claim(cid)
     axes = {a.name for a in get_experiment(cid).grid}
+    declared = {name for name, _ in claim.symbols}
     for name, expression in expressions(claim).items():
-        extra = {s.name for s in expression.free_symbols} - axes
-        assert extra <= {CURVE_SYMBOL}, f"{cid} prediction {name!r} needs {extra}"
-        symbols = {CURVE_SYMBOL: 10.0} if extra else {}
+        extra = {s.name for s in expression.free_symbols} - axes - {CURVE_SYMBOL}
+        assert extra <= declared, f"{cid} prediction {name!r} needs undeclared {extra}"
         for where in grid_points(claim, quick):
-            values = evaluate(expression, where, **symbols)
+            if extra:
+                numeric = {k: v for k, v in where.items() if not isinstance(v, str)}
+                rest = sp.sympify(expression).subs(numeric).free_symbols
+                assert {s.name for s in rest} <= extra | {CURVE_SYMBOL}, (cid, name, where)
+                continue
+            values = evaluate(expression, where, **{CURVE_SYMBOL: 10.0})
             assert all(math.isfinite(v) for v in values), (cid, name, where, values)
 
 
@@ -179,6 +187,6 @@ def test_every_judged_point_names_its_method_and_its_declared_prediction(quick_v
         assert p.prediction in declared, f"{cid}: {p.label!r} judged against {p.prediction!r}"
         expression = declared[p.prediction]
         if {s.name for s in expression.free_symbols} - set(p.where):
-            continue  # evaluated at a further symbol (a curve's t): checked by the judge itself
+            continue  # evaluated along an array of a further symbol (a curve's t)
         values = evaluate(expression, p.where)
         assert np.any(np.isclose(p.predicted, values, rtol=1e-12, atol=0)), (cid, p.label)

@@ -25,6 +25,11 @@ def chain_axis() -> Axis:
     return Axis("chain", (8, 32), (4, 8, 16, 32, 64), 2, "chain lengths T (ε = √(ΔL/(192·152·T)))")
 
 
+def moment_axis(quick: tuple[float, ...], full: tuple[float, ...]) -> Axis:
+    """The moment order p of the noise: 3/2 or 2 (the orders with a prepared noise level)."""
+    return Axis("p", quick, full, 1.5, "moment order p ∈ {1.5, 2}")
+
+
 def checked_p(ps: tuple[Any, ...]) -> list[float]:
     """The p values of the grid; only those with a prepared noise level are valid."""
     ps = [float(v) for v in ps]

@@ -8,12 +8,13 @@ from ratecheck.claims.heavy_tail._chain import (
     checked_p,
     eps_sweep,
     judge_within,
+    moment_axis,
     momentum_sgd,
     scion,
 )
 from ratecheck.theory import heavy_tail as th
 from ratecheck.theory.claim import Provenance
-from ratecheck.verify.context import Axis, Context, claim
+from ratecheck.verify.context import Context, claim
 from ratecheck.verify.estimators import loglog_slope
 
 NOISELESS_P = 2.0  # the control's instance and the exponent it is judged against
@@ -28,7 +29,7 @@ NOISELESS_P = 2.0  # the control's instance and the exponent it is judged agains
     prediction=th.batched_exponent,
     prediction_text="(3p−2)/(p−1): 5 at p = 3/2, 4 at p = 2 (within 10%)",
     tolerance=0.1,
-    grid=[chain_axis(), Axis("p", (1.5,), (1.5, 2.0), 1.5, "moment order p ∈ {1.5, 2}")],
+    grid=[chain_axis(), moment_axis((1.5,), (1.5, 2.0))],
     seeds=(16, 24),
     experiment="as scion-heavy-tail-complexity with B = 1: Scion (α = 0.1, η = 0.3λ) and "
     "momentum SGD (α = 0.1, γ = 0.1ℓ₁r/L)",

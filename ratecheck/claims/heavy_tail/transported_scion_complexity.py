@@ -14,14 +14,14 @@ from ratecheck.claims._shared import (
     horizon_sweep,
     t0_of,
 )
-from ratecheck.claims.heavy_tail._chain import checked_p
+from ratecheck.claims.heavy_tail._chain import checked_p, moment_axis
 from ratecheck.problems import noisy_matrix
 from ratecheck.problems.noise import matrix_noise
 from ratecheck.solvers.transported import scion_heavy_tail
 from ratecheck.theory import heavy_tail as th
 from ratecheck.theory.claim import Prediction, Provenance
 from ratecheck.theory.schedules import Schedule
-from ratecheck.verify.context import Axis, Context, claim
+from ratecheck.verify.context import Context, claim
 from ratecheck.verify.estimators import loglog_slope
 
 # the rate its drift bound Lη/(1 − β) alone gives transport switched off on the transported
@@ -72,7 +72,7 @@ def rate_problem(p: float, streams, xp):
     tolerance=0.01,
     grid=[
         horizon_axis(description="horizon K (oracle calls, B = 1)"),
-        Axis("p", (2.0,), (1.5, 2.0), 1.5, "moment order p ∈ {1.5, 2}"),
+        moment_axis((2.0,), (1.5, 2.0)),
     ],
     seeds=(4, 8),
     experiment="the nonconvex cos matrix problem (Hessian-Lipschitz M = λ = 2), 8×8, spiky "

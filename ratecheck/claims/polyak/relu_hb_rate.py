@@ -32,6 +32,11 @@ gd_rate = 1 - sy.eta * lambda_min_H0
     statement="wide ReLU net: GD contracts the residual at ≈ 1 − ηλ_min(H₀), heavy ball at "
     "≈ √β = 1 − 1/(2√κ), κ = (4/3)(κ' + 1/4), κ' = λ_max(H̄)/λ_min(H̄)",
     prediction=th.relu_rate_hb,
+    symbols={
+        "kappa_prime": "κ′ = λ_max(H̄)/λ_min(H̄) of the instance's Gram matrix, measured",
+        "eta": "GD's step 1/λ_max of the instance",
+        "lambda_min_H0": "λ_min of the instance's Gram matrix at initialization, measured",
+    },
     prediction_text="√β = 1 − 1/(2√κ), κ = (4/3)(κ'+1/4); GD 1 − ηλ_min(H₀)",
     predictions={
         "gd": Prediction(gd_rate, text="GD: 1 − ηλ_min(H₀), H₀ the finite-width Gram at init"),
