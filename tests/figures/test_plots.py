@@ -16,6 +16,7 @@ RECORD = {
     "points": [
         {
             "label": "hb, x",
+            "method": "hb",
             "kind": "exponent",
             "predicted": 0.5,
             "measured": 0.51,

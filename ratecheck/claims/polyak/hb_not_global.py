@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ratecheck.claims.polyak._quadratic import series_rows
 from ratecheck.problems import lrp_function, scalar_quadratic
 from ratecheck.solvers import heavy_ball
 from ratecheck.theory import polyak as th
@@ -86,8 +85,7 @@ def hb_not_global(ctx: Context) -> None:
             label=f"{problem.name}, t = {LRP_STEPS}",
             note=f"min |x_t| over the last {SHOWN} steps: {np.min(np.abs(x[:, -SHOWN:])):.3g}",
         )
-        series_rows(
-            ctx,
+        ctx.series(
             trace.steps[: SHOWN + 1],
             np.abs(x[:, : SHOWN + 1]),
             method=problem.name,

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ratecheck.claims.polyak._acceleration import distance
-from ratecheck.claims.polyak._quadratic import series_rows, worst_step
+from ratecheck.claims.polyak._quadratic import worst_step
 from ratecheck.problems import quadratic
 from ratecheck.solvers import gd, heavy_ball
 from ratecheck.theory import polyak as th
@@ -93,8 +93,7 @@ def hb_quadratic_rate(ctx: Context) -> None:
             previous = np.concatenate([dist[:, :1], dist[:, :-1]], axis=1)  # e_{−1} = e_0
             z = np.sqrt(dist**2 + previous**2)
             errors[role] = (method.name, trace.steps, z / z[:, :1])
-            series_rows(
-                ctx,
+            ctx.series(
                 trace.steps,
                 errors[role][2],
                 method=method.name,
