@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from ratecheck.backend import torch_device
+from ratecheck.theory import workloads as th
+from ratecheck.theory.claim import Provenance
 from ratecheck.verify.context import Context, Where
 from ratecheck.verify.estimators import paired_mean
 from ratecheck.verify.experiment import Axis
@@ -229,3 +231,23 @@ def _rows(ctx: Context, trace: Trace, where: Where, method: str) -> None:
 
 
 __all__ = ["HCM", "MOMENTUM", "PREDICTION_TEXT", "Method", "comparison", "grid"]
+
+
+HCM_AGAINST_MOMENTUM = {  # the record nn-hcm-vs-momentum-mlp and -lstm share
+    "kind": "comparison",
+    "source": th.HCM_SOURCE,
+    "prediction": th.NO_DIFFERENCE,
+    "prediction_text": PREDICTION_TEXT,
+    "tolerance": 0.0,
+    "experiment": "layer-wise Euclidean LMO (Frobenius per matrix, ℓ2 per vector), constant step "
+    "2⁻⁵ and α = 0.1 for both, β = 1 − α for HCM and 0 for momentum; HCM takes half the steps "
+    "(one gradient and one HVP each); final full-batch loss and gradient norm, paired over seeds",
+    "control": "momentum against momentum with another minibatch order (A/A): no significant "
+    "difference",
+    "provenance": (
+        th.STAND_IN,
+        th.EQUAL_BUDGET,
+        Provenance("geometries ℓ2 (the paper also ran ℓ∞)", "paper", "OpenReview reviews"),
+    ),
+    "requires": th.REQUIRES,
+}

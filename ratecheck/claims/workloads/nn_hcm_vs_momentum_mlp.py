@@ -4,38 +4,21 @@ from __future__ import annotations
 
 from ratecheck.claims.workloads._comparison import (
     HCM,
+    HCM_AGAINST_MOMENTUM,
     MOMENTUM,
-    PREDICTION_TEXT,
     comparison,
     grid,
 )
-from ratecheck.theory import workloads as th
-from ratecheck.theory.claim import Provenance
 from ratecheck.verify.context import Context, claim
 
 
 @claim(
     id="nn-hcm-vs-momentum-mlp",
-    kind="comparison",
-    source=th.HCM_SOURCE,
     statement="on an MLP on 1,000 digits, HCM-LMO (interpolated) reaches a lower training loss "
     "and gradient norm than Polyak-momentum LMO at the same oracle budget",
-    prediction=th.NO_DIFFERENCE,
-    prediction_text=PREDICTION_TEXT,
-    tolerance=0.0,
     grid=grid(budget=(400, 2000), widths=((64,), (64,))),
     seeds=(8, 8),
-    experiment="layer-wise Euclidean LMO (Frobenius per matrix, ℓ2 per vector), constant step "
-    "2⁻⁵ and α = 0.1 for both, β = 1 − α for HCM and 0 for momentum; HCM takes half the steps "
-    "(one gradient and one HVP each); final full-batch loss and gradient norm, paired over seeds",
-    control="momentum against momentum with another minibatch order (A/A): no significant "
-    "difference",
-    provenance=(
-        th.STAND_IN,
-        th.EQUAL_BUDGET,
-        Provenance("geometries ℓ2 (the paper also ran ℓ∞)", "paper", "OpenReview reviews"),
-    ),
-    requires=th.REQUIRES,
+    **HCM_AGAINST_MOMENTUM,
 )
 def nn_hcm_vs_momentum_mlp(ctx: Context) -> None:
     """HCM-LMO against Polyak-momentum LMO on the mlp workload, at an equal oracle budget.
