@@ -68,7 +68,7 @@ def test_plot_from_stored_results(tmp_path, capsys):
         (["frobnicate"], "invalid choice"),
         (["verify", "lower-bound-eps", "--grid", "p=3"], "valid: 1.5, 2"),
         (["verify", "schattor-rate", "--grid", "p=1"], "p=1 is impossible"),
-        (["verify", "lower-bound-dimension", "--grid", "epsilon=0.5"], "choose ε ≤"),
+        (["verify", "lower-bound-dimension", "--grid", "epsilon=0.5"], "ε = 0.5 is too large"),
         (["verify", "heavy-tail-noise", "--grid", "hill_k=200000"], "needs samples"),
     ],
 )
