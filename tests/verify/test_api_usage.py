@@ -27,7 +27,8 @@ CLAIM = "hb-polyak-transient"
         ({"grid": {"kappa": "x"}}, "grid['kappa']"),
         ({"grid": {"kappa": 100}}, "grid['kappa']"),
         ({"grid": {"kappa": ()}}, "grid['kappa']"),
-        ({"grid": {"kappa": (10, "a")}}, "grid['kappa']"),
+        ({"grid": {"kappa": (10, "a")}}, "kappa=a is impossible"),  # a name on a numeric axis
+        ({"grid": {"kappa": (10, None)}}, "grid['kappa']"),
         ({"grid": [("kappa", (10,))]}, "grid must be"),
         ({"backend": 3}, "backend"),
     ],

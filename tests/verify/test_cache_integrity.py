@@ -280,8 +280,8 @@ def _paths(value, prefix=()):
     """Every path into the structural part of an outcome (rows, points, judgements)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in ("extra", "notes"):
-                continue  # free-form: any JSON there is a valid outcome
+            if key in ("extra", "notes", "where"):
+                continue  # free-form, or numbers and names alike: a valid outcome either way
             yield (*prefix, key)
             yield from _paths(item, (*prefix, key))
     elif isinstance(value, list):
