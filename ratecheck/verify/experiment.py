@@ -65,9 +65,10 @@ class Axis:
         if bad:
             kind = "a number (or inf)" if self.allow_infinity else "a finite number"
             shown = bad[0] if isinstance(bad[0], str) else f"{bad[0]:g}"
+            example = ",".join(format(v, "g") for v in self.quick)
             raise UsageError(
                 f"{self.name}={shown} is impossible: {self.name} must be {kind} "
-                f"≥ {self.minimum:g} ({self.description})"
+                f"≥ {self.minimum:g} ({self.description}), e.g. {self.name}={example}"
             )
         return tuple(values)
 

@@ -62,7 +62,12 @@ def test_rate_points_name_methods_and_grid_points(verdicts):
     (control,) = v.control.points
     widest = max(v.extra["width_sweep"])[0]
     assert (hb.method, gd.method, control.method) == ("heavy-ball", "gd", "gd")
-    assert hb.where == gd.where == {"width": widest, "theta": 1.0}
+    kp = hb.where["kappa_prime"]  # judged points record the measured symbols beside the grid
+    assert hb.where == gd.where and {k: hb.where[k] for k in ("width", "theta")} == {
+        "width": widest,
+        "theta": 1.0,
+    }
+    assert f"κ' = {kp:.4g}" in hb.label and 0 < gd.where["eta"] * gd.where["lambda_min_H0"] < 1
     assert hb.predicted == control.predicted == v.extra["predicted_sqrt_beta"]
     assert gd.predicted > hb.predicted and control.measured == gd.measured
     d = verdicts["deeplinear-hb-rate"]
