@@ -110,7 +110,23 @@ def test_width_sweep_approaches_sqrt_beta(verdicts):
     assert abs(sweep[-1][1] - target) <= 1e-3 * target
 
 
-@pytest.mark.parametrize("cid", ["relu-hb-acceleration", "deeplinear-hb-acceleration"])
+# A finding, kept refuted (never retuned); strict: the day it passes, the test says so.
+RELU_GD_SLOPE = (
+    "GD's slope 1.126 (CI 1.063-1.186) against 1 ± 0.1 on the datasets keyed by grid point "
+    "(κ' 8.8-381; the last segment's local slope 1.66, where GD's NTK drift reaches 0.43); "
+    "1.031 on the integer-keyed datasets, 0.93-1.04 on six further datasets; full mode passes"
+)
+
+
+@pytest.mark.parametrize(
+    "cid",
+    [
+        pytest.param(
+            "relu-hb-acceleration", marks=pytest.mark.xfail(reason=RELU_GD_SLOPE, strict=True)
+        ),
+        "deeplinear-hb-acceleration",
+    ],
+)
 def test_acceleration_slopes(verdicts, cid):
     hb, gd = verdicts[cid].result.points
     assert abs(hb.measured - 0.5) <= 0.1 and abs(gd.measured - 1.0) <= 0.1
