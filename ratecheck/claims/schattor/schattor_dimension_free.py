@@ -144,5 +144,5 @@ def schattor_dimension_free(ctx: Context) -> None:
         "from σ_S1 ∝ √r in that rule (the dynamics at fixed α, η barely depend on r)"
     )
     censored = sum(int(np.sum(tr.hit_at < 0)) for tr in ctx.traces)
-    if censored:
-        ctx.censor(f"{censored} runs did not reach ε within {MAX_STEPS} steps (censored)")
+    if censored:  # their T is NaN, and so is the slope: noted, the verdict fails on the NaN
+        ctx.note(f"{censored} runs did not reach ε within {MAX_STEPS} steps (censored)")
