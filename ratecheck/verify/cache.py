@@ -34,6 +34,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import sympy as sp
+
 import ratecheck
 from ratecheck.verify.experiment import Experiment, Outcome
 from ratecheck.verify.store import POINT_SPEC, ROW_SPEC, STR, STR_OR_NULL, ListOf, MapOf, mismatch
@@ -125,7 +127,8 @@ def is_builtin(module: str) -> bool:
 
 def claim_fingerprint(claim: Any, experiment: Experiment) -> str | None:
     """None for a built-in claim (the package fingerprint covers it); for a user claim, the
-    SHA-256 of its record, grid, run function and prediction function."""
+    SHA-256 of its record, grid, run function, prediction function, named predictions and
+    control prediction."""
     if is_builtin(experiment.run.__module__):
         return None
     digest = hashlib.sha256()
@@ -133,6 +136,9 @@ def claim_fingerprint(claim: Any, experiment: Experiment) -> str | None:
     digest.update(repr(experiment.grid).encode())
     digest.update(function_fingerprint(experiment.run).encode())
     digest.update(function_fingerprint(claim.prediction).encode())
+    for name, further in claim.predictions:  # their expressions are left out of repr(claim)
+        digest.update(f"{name}={sp.srepr(further.expr)}".encode())
+    digest.update(sp.srepr(claim.control_prediction).encode())
     return digest.hexdigest()
 
 

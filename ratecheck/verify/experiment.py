@@ -17,7 +17,7 @@ import numpy as np
 
 from ratecheck.errors import UsageError
 from ratecheck.theory.claim import Claim
-from ratecheck.verify.runner import Trace, geometric_checkpoints
+from ratecheck.verify.runner import geometric_checkpoints
 from ratecheck.verify.verdict import Judgement
 
 Value = float | str  # a grid value: a number, or a name on a categorical axis
@@ -185,8 +185,3 @@ def point_rows(
         for seed in range(values.shape[0])
         for j, x in enumerate(xs)
     ]
-
-
-def status_of(traces: Sequence[Trace]) -> str:
-    """ "diverged" if any seed of any trace diverged, else "ok"."""
-    return "diverged" if any(tr.diverged for tr in traces) else "ok"

@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 import ratecheck
 from ratecheck import Claim, Provenance, define_claim
@@ -316,3 +317,36 @@ def test_fault_injection_never_serves_a_wrong_entry(tmp_path, fresh):
     # and after all that, the cache still works
     entry.write_text(entry_text(entry.stem, fresh))
     assert encode(TaskCache(tmp_path).load(entry.stem)) == encode(fresh)
+
+
+def test_a_user_claims_named_and_control_predictions_are_in_its_key():
+    """A named prediction's expression and the control prediction are left out of the record's
+    repr, so the fingerprint hashes them itself: changing either is another computation."""
+    from ratecheck.theory.claim import Prediction
+    from ratecheck.verify.cache import claim_fingerprint
+    from ratecheck.verify.experiment import Experiment
+
+    def run(claim, settings, grid):
+        return _outcome(0.5)
+
+    base = Claim(
+        "test-key-predictions",
+        "identity",
+        "test",
+        "a test",
+        "s",
+        lambda: 0,
+        "0",
+        0.1,
+        "e",
+        "c",
+        (Provenance("x", "paper"),),
+    )
+    claims = [
+        base,
+        dataclasses.replace(base, predictions=(("gd", Prediction(1)),)),
+        dataclasses.replace(base, predictions=(("gd", Prediction(2)),)),
+        dataclasses.replace(base, control_prediction=sp.Integer(3)),
+    ]
+    keys = {claim_fingerprint(c, Experiment(c.id, run, (), claim=c)) for c in claims}
+    assert len(keys) == len(claims)
