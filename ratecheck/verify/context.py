@@ -141,6 +141,32 @@ class Context:
             self.trace_rows(trace, where=where, method=name or method.name, role=role)
         return trace
 
+    def hitting_times(
+        self,
+        method: Any,
+        problem: Any,
+        budget: int,
+        *,
+        metric: tuple[str, Callable],
+        target: Any,
+        checkpoints: Sequence[int] = (0,),
+    ) -> tuple[np.ndarray, Trace]:
+        """Steps until ``metric`` = (name, function) is ≤ ``target`` (a number or one per
+        seed), per seed: a run stopped when every seed has hit or after ``budget`` steps, its
+        status counted. Returns ((S,) float steps, NaN where a seed never hit; the trace)."""
+        name, function = metric
+        trace = run(
+            method,
+            problem,
+            budget,
+            {name: function},
+            checkpoints=np.asarray(checkpoints),
+            hit=(name, target),
+            stop_when_hit=True,
+        )
+        self.track(trace)
+        return trace.hitting_steps, trace
+
     def track(self, *traces: Trace) -> None:
         """Count runs made without :meth:`run` towards the run status (diverged or not)."""
         self.traces += traces

@@ -51,6 +51,14 @@ class Trace:
     def diverged(self) -> bool:
         return bool(np.any(self.status == "diverged"))
 
+    @property
+    def hitting_steps(self) -> np.ndarray:
+        """(S,) float: the first step at which the hit metric reached its target, NaN for a
+        seed that never did (censored at the budget)."""
+        if self.hit_at is None:
+            raise ValueError("this run had no hit target (run(..., hit=(metric, target)))")
+        return np.where(self.hit_at >= 0, self.hit_at, np.nan).astype(float)
+
 
 def geometric_checkpoints(steps: int, count: int = 100) -> np.ndarray:
     """About ``count`` integer checkpoints in [0, steps], geometrically spaced, both ends in."""

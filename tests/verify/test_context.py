@@ -96,3 +96,21 @@ def test_a_control_run_is_judged_against_the_claims_prediction():
 def test_a_prediction_needs_every_symbol_on_the_grid():
     with pytest.raises(ValueError, match="needs grid values for"):
         predicted_at(sp.sympify("1 - 1/kappa"), {"t": 1.0})
+
+
+def test_hitting_times_are_the_runs_first_hits_and_count_towards_the_status():
+    from ratecheck.problems import quadratic
+    from ratecheck.solvers import gd
+    from ratecheck.verify.runner import run, standard_metrics
+
+    ctx = _context({"kappa": (10.0,)})
+    problem = quadratic(10.0, 8, ctx.streams({"kappa": 10.0}), ctx.xp)
+    dist = standard_metrics(problem)["dist"]
+    target = 1e-3 * float(np.max(dist(problem.x0)))
+    steps, trace = ctx.hitting_times(gd(1.0), problem, 400, metric=("dist", dist), target=target)
+    reference = run(gd(1.0), problem, 400, {"dist": dist}, checkpoints="all")
+    first = np.argmax(reference.metrics["dist"] <= target, axis=1)
+    assert np.array_equal(steps, first.astype(float))
+    assert ctx.traces == [trace]
+    censored, _ = ctx.hitting_times(gd(1.0), problem, 3, metric=("dist", dist), target=target)
+    assert np.isnan(censored).all()

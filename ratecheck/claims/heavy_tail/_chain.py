@@ -69,18 +69,10 @@ def eps_sweep(
             1, eps, ctx.streams(point), ctx.xp, p=p, sigma=NOISE_LEVEL[p], q=q
         )
         budget = int(20 * instance.T / instance.q / batch) + 10
-        tr = ctx.run(
-            method_of(instance),
-            instance,
-            budget,
-            where=point,
-            rows=False,
-            metrics={"nuc": instance.nuclear_grad},
-            checkpoints=np.array([0]),
-            hit=("nuc", eps),
-            stop_when_hit=True,
+        steps, _ = ctx.hitting_times(
+            method_of(instance), instance, budget, metric=("nuc", instance.nuclear_grad), target=eps
         )
-        calls.append(np.where(tr.hit_at >= 0, tr.hit_at * batch, np.nan).astype(float))
+        calls.append(steps * batch)
         eps_list.append(eps)
     return np.stack(calls, axis=1), eps_list
 

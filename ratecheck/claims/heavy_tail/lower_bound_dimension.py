@@ -28,18 +28,10 @@ def hitting_calls(ctx: Context, r: int, eps: float, where: Where, shared_q: floa
         r, eps, ctx.streams(where), ctx.xp, p=P, shared=shared_q is not None, q=shared_q
     )
     budget = int(20 * instance.T / instance.q)
-    tr = ctx.run(
-        _scion(instance),
-        instance,
-        budget,
-        where=where,
-        rows=False,
-        metrics={"nuc": instance.nuclear_grad},
-        checkpoints=np.array([0]),
-        hit=("nuc", eps),
-        stop_when_hit=True,
+    steps, _ = ctx.hitting_times(
+        _scion(instance), instance, budget, metric=("nuc", instance.nuclear_grad), target=eps
     )
-    return np.where(tr.hit_at >= 0, tr.hit_at, np.nan).astype(float), instance
+    return steps, instance
 
 
 @claim(

@@ -78,17 +78,15 @@ def hitting_time(ctx: Context, method: Any, net: Any, budget: int) -> np.ndarray
     """Steps until ‖u_t − y‖ ≤ ε‖u_0 − y‖ per seed, NaN where the budget ran out (the run's
     status counted)."""
     norm = residual_norm(net)
-    tr = run(
+    steps, _ = ctx.hitting_times(
         method,
         net,
         budget,
-        {"res": norm},
-        checkpoints=np.array([0, budget]),
-        hit=("res", EPSILON * norm(net.x0)),
-        stop_when_hit=True,
+        metric=("res", norm),
+        target=EPSILON * norm(net.x0),
+        checkpoints=(0, budget),
     )
-    ctx.track(tr)
-    return np.where(tr.hit_at >= 0, tr.hit_at, np.nan).astype(float)
+    return steps
 
 
 def final_iterate(method: Any, net: Any, steps: int) -> Any:

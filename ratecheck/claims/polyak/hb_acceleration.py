@@ -70,16 +70,13 @@ def hb_acceleration(ctx: Context) -> None:
             ("gd", gd(eta_gd(L=1.0)), iterations_gd),
         ):
             steps = math.ceil(2 * budget(kappa=k, epsilon=target)) + 10
-            trace = ctx.run(
+            hit, _ = ctx.hitting_times(
                 method,
                 problem,
                 steps,
-                where=where,
-                metrics={"dist": dist},
-                rows=False,
-                checkpoints=np.array([0, steps]),
-                hit=("dist", target * start),
-                stop_when_hit=True,
+                metric=("dist", dist),
+                target=target * start,
+                checkpoints=(0, steps),
             )
-            times[name].append(np.where(trace.hit_at >= 0, trace.hit_at, np.nan).astype(float))
+            times[name].append(hit)
     acceleration_slopes(ctx, times, {"epsilon": target})

@@ -15,7 +15,6 @@ from ratecheck.theory import schattor as th
 from ratecheck.theory.claim import Prediction, Provenance
 from ratecheck.verify.context import Axis, Context, claim
 from ratecheck.verify.estimators import Estimate, loglog_slope
-from ratecheck.verify.runner import run
 
 EPSILON = 1.0
 MAX_STEPS = 60_000
@@ -51,17 +50,14 @@ def hitting_times(ctx: Context, p: float, noise: str, rs: list[int]):
         )
         L = smoothness(problem, norm.q)[0]
         alpha = min(1.0, EPSILON**2 / (4 * sigma_q**2))
-        tr = run(
+        steps, _ = ctx.hitting_times(
             schattor(p, EPSILON * alpha / (4 * L), alpha),
             problem,
             MAX_STEPS,
-            {"g": lambda x, pr=problem: norm.dual(pr.grad(x)[0])},
-            checkpoints=np.array([0]),
-            hit=("g", EPSILON),
-            stop_when_hit=True,
+            metric=("g", lambda x, pr=problem: norm.dual(pr.grad(x)[0])),
+            target=EPSILON,
         )
-        ctx.track(tr)
-        times.append(np.where(tr.hit_at >= 0, tr.hit_at, np.nan).astype(float))
+        times.append(steps)
         sigmas.append(sigma_q)
     return np.stack(times, axis=1), sigmas
 

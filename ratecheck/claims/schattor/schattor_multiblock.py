@@ -9,14 +9,12 @@ import numpy as np
 import sympy as sp
 
 from ratecheck.problems.schatten import low_rank_problem, smoothness
-from ratecheck.seeding import Streams
 from ratecheck.solvers import norms as nm
 from ratecheck.solvers.schattor import schattor_blocks
 from ratecheck.theory import schattor as th
 from ratecheck.theory.claim import Provenance
 from ratecheck.verify.context import Axis, Context, claim
 from ratecheck.verify.estimators import loglog_slope
-from ratecheck.verify.runner import Trace, run
 
 BLOCK_P = 4.0
 BLOCK_EPS = 0.1
@@ -29,9 +27,11 @@ RULES = {  # rule: role ("report": measured and noted, not judged)
 
 
 def block_hitting_time(
-    rule: str, blocks: int, disparity: float, streams: Streams, xp: Any
-) -> tuple[np.ndarray, Trace]:
-    """Iterations to Σ_k ‖∇_k f‖_{S_q} ≤ ε, exact gradients, scales 1 … disparity."""
+    ctx: Context, rule: str, blocks: int, disparity: float, where: dict[str, Any]
+) -> np.ndarray:
+    """Iterations to Σ_k ‖∇_k f‖_{S_q} ≤ ε per seed (NaN: not within MAX_STEPS), exact
+    gradients, scales 1 … disparity, on the instance of the grid point ``where``."""
+    streams, xp = ctx.streams(where), ctx.xp
     scales = tuple(disparity ** (b / (blocks - 1)) for b in range(blocks))
     problem = low_rank_problem(8, 8, streams, xp, scales=scales, noise="none")
     norm = nm.Schatten(BLOCK_P)
@@ -49,16 +49,10 @@ def block_hitting_time(
     def stationarity(x):
         return sum(norm.dual(g) for g in problem.grad(x))
 
-    tr = run(
-        method,
-        problem,
-        MAX_STEPS,
-        {"g": stationarity},
-        checkpoints=np.array([0]),
-        hit=("g", BLOCK_EPS),
-        stop_when_hit=True,
+    steps, _ = ctx.hitting_times(
+        method, problem, MAX_STEPS, metric=("g", stationarity), target=BLOCK_EPS
     )
-    return np.where(tr.hit_at >= 0, tr.hit_at, np.nan).astype(float), tr
+    return steps
 
 
 @claim(
@@ -118,8 +112,7 @@ def schattor_multiblock(ctx: Context) -> None:
             where = {"blocks": B}
             T = []
             for d in disparities:
-                t, tr = block_hitting_time(rule, B, d, ctx.streams(where), ctx.xp)
-                ctx.track(tr)
+                t = block_hitting_time(ctx, rule, B, d, where)
                 T.append(t)
             T = np.stack(T, axis=1)  # (S, disparities)
             censored[rule] += int(np.isnan(T).sum())
