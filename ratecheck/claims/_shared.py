@@ -52,11 +52,19 @@ def geometry_axis(description: str = "the norm of the LMO step") -> Axis:
 
 
 def horizon_axis(
-    quick: tuple[float, ...] = (3162, 10_000, 31_623), description: str = "horizon K (iterations)"
+    quick: tuple[float, ...] = (3162, 10_000, 31_623),
+    description: str = "horizon K (iterations)",
+    *,
+    name: str = "K",
+    decades: tuple[float, float, int] = (3.5, 5, 7),
 ) -> Axis:
-    """The horizon grid of the rate-in-K experiments: full mode K ∈ [10^3.5, 10⁵] (7 points),
-    where the K^{−1/4}-type rates of the LMO methods are asymptotic (lmo-momentum-rate)."""
-    return Axis("K", quick, tuple(np.round(np.logspace(3.5, 5, 7))), 10, description)
+    """A horizon grid of a rate-in-horizon experiment: ``quick`` values, and in full mode
+    ``decades`` = (a, b, count) log-spaced integers in [10^a, 10^b]. The default, K ∈
+    [10^3.5, 10⁵] (7 points), is where the K^{−1/4}-type rates of the LMO methods are
+    asymptotic (lmo-momentum-rate)."""
+    start, stop, count = decades
+    full = tuple(np.round(np.logspace(start, stop, count)))
+    return Axis(name, quick, full, 10, description)
 
 
 def averaged_dual_gradient(method: Any, problem: Any, steps: int, norm: Any) -> tuple:

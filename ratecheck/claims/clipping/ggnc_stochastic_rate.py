@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from ratecheck.claims._shared import averaged_dual_gradient, geometry_axis, momentum_ablation
+from ratecheck.claims._shared import (
+    averaged_dual_gradient,
+    geometry_axis,
+    horizon_axis,
+    momentum_ablation,
+)
 from ratecheck.claims.clipping._clipping import GEOMETRIES, cosh, l0_l1
 from ratecheck.solvers.clipping import ggnc
 from ratecheck.theory import clipping as th
 from ratecheck.theory.claim import Provenance
 from ratecheck.theory.schedules import Schedule
-from ratecheck.verify.context import Axis, Context, claim
+from ratecheck.verify.context import Context, claim
 
 alpha49 = Schedule(th.thm49_alpha, (th.n_sym,))
 gamma49 = Schedule(th.thm49_gamma, (th.n_sym, th.L0))
@@ -28,13 +31,7 @@ rho49 = Schedule(th.thm49_rho, (th.L0, th.n_sym, th.L1))
     tolerance=0.05,
     grid=[
         geometry_axis("the geometry (norm) of the clipped step"),
-        Axis(
-            "n",
-            (1000, 3162, 10_000),
-            tuple(np.round(np.logspace(3, 5, 5))),
-            10,
-            "horizon n (iterations)",
-        ),
+        horizon_axis((1000, 3162, 10_000), "horizon n (iterations)", name="n", decades=(3, 5, 5)),
     ],
     seeds=(4, 8),
     experiment="noisy cosh problems (skewed zero-mean noise, σ = 1 per entry), started at "

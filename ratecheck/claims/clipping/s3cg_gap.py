@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ratecheck.claims._shared import horizon_axis
 from ratecheck.claims.clipping._clipping import gap, running_min
 from ratecheck.problems.l0l1 import ball_smoothness, cosh_problem
 from ratecheck.seeding import Streams
@@ -91,12 +92,8 @@ def local_slopes(xs, values: np.ndarray) -> np.ndarray:
     tolerance=1e-12,
     grid=[
         Axis("steps", (1000,), (3000,), 10, "iterations of the deterministic runs"),
-        Axis(
-            "n",
-            (1000, 3162, 10_000),
-            tuple(np.round(np.logspace(4, 5.5, 4))),
-            10,
-            "horizon n of the stochastic runs",
+        horizon_axis(
+            (1000, 3162, 10_000), "horizon n of the stochastic runs", name="n", decades=(4, 5.5, 4)
         ),
     ],
     seeds=(4, 8),
