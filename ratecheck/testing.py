@@ -6,7 +6,7 @@
         assert_claim("hb-acceleration", quick=True)
 
     def test_my_claim():                       # a Claim object of your own (ratecheck.user)
-        assert check(my_claim, quick=True).expected
+        assert check(my_claim, quick=True).checked
 
 or, with the fixtures this plugin provides::
 
@@ -14,7 +14,7 @@ or, with the fixtures this plugin provides::
         ratecheck_claim("hb-quadratic-rate", grid={"kappa": (10, 100)})
 
     def test_mine(ratecheck_check):
-        assert ratecheck_check(my_claim, quick=True).expected
+        assert ratecheck_check(my_claim, quick=True).checked
 """
 
 from __future__ import annotations
@@ -25,24 +25,27 @@ import pytest
 
 
 def assert_claim(claim_id: str, quick: bool = True, **options: Any):
-    """Verify one claim; fail with its finding unless the claim passed and its control failed."""
+    """Verify one claim; fail, saying which outcome occurred (refuted, inconclusive, or a
+    control not refuted), unless the claim is checked: it holds and its control is refuted."""
     from ratecheck.verify.api import verify
 
     (verdict,) = verify([claim_id], quick=quick, **options)
-    if not verdict.result.passed:
+    if verdict.result.outcome != "holds":
         raise AssertionError(verdict.finding)
-    if verdict.control.passed:
+    if verdict.control.outcome != "refuted":
         h = verdict.control.headline
         raise AssertionError(
-            f"{claim_id}: the control passed too ({h.label}: measured {h.measured:.6g} against "
-            f"{h.predicted:.6g}), so the check cannot fail and the claim was not checked"
+            f"{claim_id}: unchecked: the claim holds but its control is "
+            f"{verdict.control.outcome}, not refuted ({h.label}: measured {h.measured:.6g} "
+            f"against {h.predicted:.6g}), so this check could not have failed"
         )
     return verdict
 
 
 def check(claim: Any, quick: bool = True, **options: Any):
-    """Verify one claim — an id or a registered ``Claim`` — and return its Verdict
-    (``.expected``: the claim passed and its control failed; ``.finding`` otherwise)."""
+    """Verify one claim — an id or a registered ``Claim`` — and return its Verdict:
+    ``.checked`` (the claim holds and its control is refuted), ``.outcome`` (checked, refuted,
+    inconclusive or unchecked) and ``.finding`` (why, when the claim does not hold)."""
     from ratecheck.verify.api import verify
 
     claim_id = claim if isinstance(claim, str) else claim.id

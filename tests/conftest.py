@@ -18,12 +18,20 @@ def xp(request):
     return namespace(request.param)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-slow", action="store_true", help="also run the tests marked slow (long studies)"
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    if "cupy" in available_backends():
-        return
+    skip_slow = pytest.mark.skip(reason="slow: run with --run-slow")
     skip_gpu = pytest.mark.skip(reason="needs CuPy and a CUDA device")
+    has_gpu = "cupy" in available_backends()
     for item in items:
-        if "gpu" in item.keywords:
+        if "slow" in item.keywords and not config.getoption("--run-slow"):
+            item.add_marker(skip_slow)
+        if "gpu" in item.keywords and not has_gpu:
             item.add_marker(skip_gpu)
 
 

@@ -39,12 +39,12 @@ def test_verify_writes_json_results_and_figures(tmp_path, capsys):
     )
     assert code == 0
     records = json.loads(out_json.read_text())["verdicts"]
-    assert [r["expected"] for r in records] == [True, True]
+    assert [r["checked"] for r in records] == [True, True]
     assert (out_dir / "rows" / "hb-not-global.parquet").is_file()
     assert (out_dir / "verdicts.json").is_file()
     assert (out_dir / "figures" / "hb-not-global--abs_x.png").stat().st_size > 1000
     text = capsys.readouterr().out
-    assert "2 of 2 claims as expected" in text and "[derived]" in text
+    assert "2 checked, 0 refuted, 0 inconclusive of 2 claims" in text and "[derived]" in text
 
 
 def test_plot_from_stored_results(tmp_path, capsys):
@@ -110,7 +110,7 @@ def test_installed_command_has_no_traceback():
 
 
 def test_unexpected_verdict_exits_1(monkeypatch, capsys):
-    """A verdict whose control also passed is not as expected: exit status 1."""
+    """A claim that holds with a control that also holds is unchecked: exit status 1."""
     api = importlib.import_module("ratecheck.verify.api")  # ratecheck.verify is the function
     from ratecheck import get_claim
     from ratecheck.verify.verdict import Judgement, Point, Verdict
@@ -127,7 +127,8 @@ def test_unexpected_verdict_exits_1(monkeypatch, capsys):
 
     monkeypatch.setattr(api, "verify", fake_verify)
     assert main(["verify", "hb-acceleration", "--quick"]) == 1
-    assert "0 of 1 claims as expected" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 checked, 0 refuted, 0 inconclusive, 1 unchecked" in out and "of 1 claims" in out
 
 
 def test_progress_line_and_its_silence(capsys):

@@ -39,7 +39,7 @@ def test_example_claim_through_the_plugin_fixture(example, ratecheck_check):
     assert {p.method for p in points + verdict.control.points} == {"gd"}
     assert [p.predicted for p in points] == [1 - 1 / 10, 1 - 1 / 100]  # from the SymPy text
     assert [p.predicted for p in verdict.control.points] == [1 - 2 / 10, 1 - 2 / 100]
-    assert not verdict.control.passed  # the control is refuted
+    assert verdict.control.refuted
     assert verdict.record()["points"][0]["method"] == "gd"
 
 

@@ -9,7 +9,7 @@ from ratecheck.testing import assert_claim
 
 def test_assert_claim_passes_for_a_held_claim(ratecheck_claim):
     verdict = ratecheck_claim("hb-not-global", seeds=2)
-    assert verdict.expected
+    assert verdict.checked
 
 
 def test_assert_claim_raises_when_the_claim_fails(monkeypatch):

@@ -155,10 +155,9 @@ def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: s
 
 
 def _title(record: dict[str, Any]) -> str:
-    verdict = "as expected" if record.get("expected") else "NOT as expected"
     return (
         f"{record['claim']}: claim {record['verdict']}, control "
-        f"{record['control_verdict']} ({verdict})"
+        f"{record['control_verdict']} ({record.get('outcome', '')})"
     )
 
 

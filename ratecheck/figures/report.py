@@ -24,6 +24,7 @@ from typing import Any
 
 from ratecheck.figures.plots import cannot_write, plot_results
 from ratecheck.verify.store import read_results
+from ratecheck.verify.verdict import tally
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -56,7 +57,7 @@ def _summary_rows(records: list[dict[str, Any]]) -> list[list[str]]:
                 _num(r["tolerance"]),
                 r["verdict"],
                 f"{r['control_verdict']} ({_num(r['control_measured'])})",
-                "yes" if r["expected"] else "NO",
+                r.get("outcome", "checked" if r["checked"] else "NO"),
                 "derived" if r.get("derived") else "paper",
             ]
         )
@@ -72,10 +73,10 @@ VERDICT_COLUMNS = (
     "tol",
     "verdict",
     "control (measured)",
-    "expected",
+    "outcome",
 )  # the verdict table's columns, shared with the CLI (which adds wall_s)
 HEADER = [*VERDICT_COLUMNS, "provenance"]
-POINT_HEADER = ["point", "kind", "predicted", "measured", "95% CI", "tol", "passed"]
+POINT_HEADER = ["point", "kind", "predicted", "measured", "95% CI", "tol", "outcome"]
 
 
 def _point_rows(points: list[dict[str, Any]]) -> list[list[str]]:
@@ -87,7 +88,7 @@ def _point_rows(points: list[dict[str, Any]]) -> list[list[str]]:
             _num(p["measured"]),
             _ci(p),
             _num(p["tolerance"]),
-            "yes" if p.get("passed") else "no",
+            p.get("outcome", ""),
         ]
         for p in points
     ]
@@ -165,8 +166,7 @@ def _missing_figure(path: Path, why: str, folder: Path, word: str = "figure") ->
 
 
 def _tally(records, unfinished) -> str:
-    expected = sum(bool(r["expected"]) for r in records)
-    text = f"{expected} of {len(records)} claims as expected."
+    text = tally([r.get("outcome", "checked" if r["checked"] else "") for r in records]) + "."
     if unfinished:
         text += f" Not finished (the run was interrupted): {', '.join(unfinished)}."
     return text

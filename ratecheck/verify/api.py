@@ -1,12 +1,13 @@
 """``ratecheck.verify``: run claims' experiments and judge them.
 
 >>> import ratecheck
->>> [v.expected for v in ratecheck.verify(["hb-polyak-transient"], quick=True)]
+>>> [v.checked for v in ratecheck.verify(["hb-polyak-transient"], quick=True)]
 [True]
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import warnings
@@ -21,7 +22,24 @@ from ratecheck.verify.executors import Task, execute
 from ratecheck.verify.experiment import Outcome, Settings
 from ratecheck.verify.registry import all_claims, get_claim, get_experiment
 from ratecheck.verify.store import ResultStore
-from ratecheck.verify.verdict import Verdict
+from ratecheck.verify.verdict import ALPHA, Verdict
+
+# An undecided claim's seeds double up to this factor of its mode's: quick mode 2× (2 looks, so
+# that the quick suite stays within minutes), full mode 8× (4 looks). Each look is judged at
+# ALPHA / looks.
+MAX_SEED_FACTOR = {True: 2, False: 8}
+
+
+def looks_allowed(quick: bool) -> int:
+    """1 + log2 of the mode's seed factor: how many looks a claim may take."""
+    return MAX_SEED_FACTOR[quick].bit_length()
+
+
+def undecided(outcome: Outcome) -> bool:
+    """More seeds could decide it: the claim is inconclusive, or it holds and its control is
+    inconclusive (a refuted claim is decided)."""
+    result, control = outcome.result.outcome, outcome.control.outcome
+    return result == "inconclusive" or (result == "holds" and control == "inconclusive")
 
 
 def resolve(ids: Sequence[str] | str | None) -> list[str]:
@@ -99,7 +117,17 @@ def verify(
     workers: int = 1,
     scheduler: str | None = None,
 ) -> list[Verdict]:
-    """Verify claims; return one Verdict each (claim passed? control failed?), in claim order.
+    """Verify claims; return one Verdict each (checked, refuted or inconclusive), in claim
+    order.
+
+    Seeds: ``seeds`` fixes the seeds per grid point (one look, judged at α = ALPHA). By default
+    each claim starts at its mode's seeds and, while it (or, when it holds, its control) is
+    inconclusive, is run again with twice the seeds, up to MAX_SEED_FACTOR× (2× in quick mode,
+    8× in full mode); every look is judged at α = ALPHA/looks, so the whole procedure keeps
+    its false-hold and false-refute rates at most ALPHA (Bonferroni over looks). Seed streams
+    are prefix-stable: a look repeats the previous look's seeds exactly and adds new ones. The
+    comparison claims keep their declared seeds (a paired protocol fixed in advance). The
+    record names the seeds of every look (``seeds_per_look``).
 
     ``grid`` overrides a grid parameter (e.g. {"kappa": (10, 100)}) for every claim that has
     it. ``out`` writes each finished claim's rows and verdicts.json as it finishes (figures:
@@ -122,23 +150,23 @@ def verify(
     tasks = plan(claim_ids, bool(quick), backend, seeds, checked_grid(grid))
     if cache is not None and not cache.check_writable():
         cache = None
-    keys = [_key(t) if cache else None for t in tasks]
-    cached: dict[int, tuple[Outcome, float]] = {}
-    for i, key in enumerate(keys if cache else ()):
-        start = time.perf_counter()
-        outcome = cache.load(key)
-        if outcome is not None:
-            cached[i] = (outcome, time.perf_counter() - start)
-    to_run = [i for i in range(len(tasks)) if i not in cached]
+    adaptive = seeds is None
+    alpha = ALPHA / looks_allowed(bool(quick)) if adaptive else ALPHA
     store = ResultStore(out, backend, claim_ids) if out is not None else None
-    results = execute([tasks[i] for i in to_run], workers, scheduler)
     verdicts: dict[int, Verdict] = {}
+    looks: dict[int, list[int]] = {i: [] for i in range(len(tasks))}
+    spent: dict[int, float] = dict.fromkeys(range(len(tasks)), 0.0)
 
     def finish(i: int, outcome: Outcome, wall_s: float, from_cache: bool) -> None:
         task = tasks[i]
         claim = get_claim(task.claim_id)
         outcome.result.kind = outcome.control.kind = claim.kind
-        extra = {"grid": dict(task.grid), "from_cache": from_cache, **outcome.extra}
+        extra = {
+            "grid": dict(task.grid),
+            "from_cache": from_cache,
+            "seeds_per_look": looks[i],
+            **outcome.extra,
+        }
         verdict = Verdict(
             claim, outcome.result, outcome.control, backend, task.seeds, quick, wall_s, extra
         )
@@ -148,13 +176,38 @@ def verify(
             on_verdict(verdict)
         verdicts[i] = verdict
 
-    for i, (outcome, wall_s) in cached.items():
-        finish(i, outcome, wall_s, True)
-    for j, (outcome, wall_s) in results:
-        i = to_run[j]
-        if cache:
-            cache.store(keys[i], outcome)
-        finish(i, outcome, wall_s, False)
+    def look(i: int, outcome: Outcome, wall_s: float, from_cache: bool) -> bool:
+        """Record one look at task i; True when it needs another look with more seeds."""
+        outcome.result.alpha = outcome.control.alpha = alpha
+        looks[i].append(tasks[i].seeds)
+        spent[i] += wall_s
+        claim = get_claim(tasks[i].claim_id)
+        more = tasks[i].seeds * 2 <= looks[i][0] * MAX_SEED_FACTOR[bool(quick)]
+        if adaptive and claim.kind != "comparison" and more and undecided(outcome):
+            tasks[i] = dataclasses.replace(tasks[i], seeds=tasks[i].seeds * 2)
+            return True
+        finish(i, outcome, spent[i], from_cache)
+        return False
+
+    pending = list(range(len(tasks)))
+    while pending:
+        again = []
+        keys = {i: _key(tasks[i]) for i in pending} if cache else {}
+        to_run = []
+        for i in pending:
+            start = time.perf_counter()
+            outcome = cache.load(keys[i]) if cache else None
+            if outcome is None:
+                to_run.append(i)
+            elif look(i, outcome, time.perf_counter() - start, True):
+                again.append(i)
+        for j, (outcome, wall_s) in execute([tasks[i] for i in to_run], workers, scheduler):
+            i = to_run[j]
+            if cache:
+                cache.store(keys[i], outcome)
+            if look(i, outcome, wall_s, False):
+                again.append(i)
+        pending = sorted(again)
     return [verdicts[i] for i in range(len(tasks))]
 
 

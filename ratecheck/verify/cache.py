@@ -38,16 +38,31 @@ import sympy as sp
 
 import ratecheck
 from ratecheck.verify.experiment import Experiment, Outcome
-from ratecheck.verify.store import POINT_SPEC, ROW_SPEC, STR, STR_OR_NULL, ListOf, MapOf, mismatch
+from ratecheck.verify.store import (
+    NUM,
+    POINT_SPEC,
+    ROW_SPEC,
+    STR,
+    STR_OR_NULL,
+    ListOf,
+    MapOf,
+    mismatch,
+)
 from ratecheck.verify.verdict import Judgement, Point
 
 POINT_FIELDS = tuple(f.name for f in fields(Point))
-FORMAT = 2
+FORMAT = 3
 
 # The schema of a stored outcome, in the store's spec language (exact types: true is no number).
-_POINT = {name.rstrip("?"): spec for name, spec in POINT_SPEC.items() if name != "passed?"}
+_POINT = {name.rstrip("?"): spec for name, spec in POINT_SPEC.items() if name != "outcome?"}
 _POINT = {name: _POINT[name] for name in (f.name for f in fields(Point))}
-_JUDGEMENT = {"points": ListOf(_POINT), "status": STR, "notes": ListOf(STR), "kind": STR_OR_NULL}
+_JUDGEMENT = {
+    "points": ListOf(_POINT),
+    "status": STR,
+    "notes": ListOf(STR),
+    "kind": STR_OR_NULL,
+    "alpha": NUM,
+}
 _OUTCOME = {
     "result": _JUDGEMENT,
     "control": _JUDGEMENT,
@@ -185,12 +200,13 @@ def _judgement(j: Judgement) -> dict[str, Any]:
         "status": j.status,
         "notes": list(j.notes),
         "kind": j.kind,
+        "alpha": j.alpha,
     }
 
 
 def _from_judgement(d: dict[str, Any]) -> Judgement:
     points = [Point(**{k: p[k] for k in POINT_FIELDS}) for p in d["points"]]
-    return Judgement(points, d["status"], list(d["notes"]), d["kind"])
+    return Judgement(points, d["status"], list(d["notes"]), d["kind"], d["alpha"])
 
 
 def encode(outcome: Outcome) -> str:

@@ -269,11 +269,14 @@ class Context:
         role: str = "claim",
         label: str | None = None,
         note: str = "",
+        range: tuple[float, float] | None = None,
         **symbols: Any,
     ) -> Point:
-        """Judge ``estimate`` (an Estimate with value and CI, or a number) against the claim's
-        prediction, or the named one, at ``where``; with a declared control prediction, judge
-        a claim point against that as the control too."""
+        """Judge ``estimate`` (an Estimate with value and interval, or a number: a deterministic
+        measurement, decided by the exact test) against the claim's prediction, or the named
+        one, at ``where``; with a declared control prediction, judge a claim point against that
+        as the control too. ``range``: (low, high) of what the value was taken from (say, its
+        seeds' range at the worst step), stored beside it, never read as an interval."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, got {role!r}")
         kind, tolerance = self._assertion(prediction)
@@ -290,6 +293,8 @@ class Context:
             at,
         )
         point.prediction = prediction or ""
+        if range is not None:
+            point.range_low, point.range_high = (float(v) for v in range)
         self.points_judged[role].append(point)
         if role == "claim" and prediction is None and self.control_prediction is not None:
             wrong = predicted_at(self.control_prediction, where, **symbols)
@@ -304,6 +309,7 @@ class Context:
                 at,
             )
             control.prediction = "control"
+            control.range_low, control.range_high = point.range_low, point.range_high
             self.points_judged["control"].append(control)
         return point
 

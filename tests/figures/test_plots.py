@@ -11,7 +11,7 @@ RECORD = {
     "claim": "c",
     "verdict": "pass",
     "control_verdict": "fail",
-    "expected": True,
+    "checked": True,
     "predicted": 0.5,
     "points": [
         {

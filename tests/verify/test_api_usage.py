@@ -56,7 +56,7 @@ def test_duplicates_run_once_and_are_reported(tmp_path, capsys):
     assert main([*argv, "--out", str(out), "--quiet"]) == 0
     captured = capsys.readouterr()
     assert f"{CLAIM} is named 3 times; it runs once" in captured.err
-    assert "2 of 2 claims as expected" in captured.out
+    assert "2 checked, 0 refuted, 0 inconclusive of 2 claims" in captured.out
     records = json.loads((out / "verdicts.json").read_text())["verdicts"]
     assert [r["claim"] for r in records] == [CLAIM, "lmo-identities"]
 

@@ -1,6 +1,7 @@
 """The result cache: order-independent keys, exact round trips, no partial or corrupt entries."""
 
 import dataclasses
+import json
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_second_run_is_served_from_the_cache_with_identical_verdicts(tmp_path, m
     ra, rb = a.record(), b.record()
     ra.pop("wall_s"), rb.pop("wall_s")
     assert ra.pop("from_cache") is False and rb.pop("from_cache") is True
-    assert ra == rb
+    assert json.dumps(ra, sort_keys=True) == json.dumps(rb, sort_keys=True)  # NaN-aware
 
 
 def test_a_crashed_or_interrupted_task_is_never_cached(tmp_path, monkeypatch):
@@ -88,7 +89,7 @@ def test_a_corrupt_entry_is_discarded_and_recomputed(tmp_path, monkeypatch):
     (entry,) = list(tmp_path.rglob("*.json"))
     entry.write_text(entry.read_text()[:-40])  # truncated
     (v,) = ratecheck.verify([CLAIM], quick=True, cache=cache)
-    assert len(calls) == 2 and v.expected
+    assert len(calls) == 2 and v.checked
     read_entry(entry.stem, entry.read_text())  # rewritten and valid again
 
 
@@ -101,8 +102,9 @@ def test_outcome_round_trip_is_exact():
     settings = Settings(True, 2, namespace("numpy"), "numpy")
     outcome = exp.run(claim, settings, exp.values(settings))
     again = decode(encode(outcome))
-    assert again.result.points == outcome.result.points
-    assert again.control.points == outcome.control.points
+    for side in ("result", "control"):  # NaN-aware: a deterministic point's se and CI are NaN
+        before, after = getattr(outcome, side).points, getattr(again, side).points
+        assert [repr(p) for p in after] == [repr(p) for p in before]
     assert again.rows == outcome.rows
 
 

@@ -185,7 +185,7 @@ def test_entries_of_the_wrong_shape_are_misses_and_discarded(tmp_path, shape, fr
     assert cache.load(entry.stem) is None
     assert not entry.exists()
     (v,) = ratecheck.verify([CLAIM], quick=True, cache=cache)
-    assert v.extra["from_cache"] is False and v.expected
+    assert v.extra["from_cache"] is False and v.checked
 
 
 def test_an_edited_measurement_fails_the_checksum(tmp_path):
@@ -205,7 +205,7 @@ def test_an_entry_that_is_a_directory_leaves_no_temporary_files(tmp_path, capsys
     entry.unlink()
     entry.mkdir()
     (v,) = ratecheck.verify([CLAIM], quick=True, cache=TaskCache(tmp_path))
-    assert v.expected and v.extra["from_cache"] is False
+    assert v.checked and v.extra["from_cache"] is False
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
     assert capsys.readouterr().err.count("warning") == 1
 
@@ -223,7 +223,7 @@ def test_a_read_only_cache_warns_once_and_runs_uncached(tmp_path, monkeypatch, c
     monkeypatch.setattr("tempfile.mkstemp", denied)
     monkeypatch.setattr("tempfile.NamedTemporaryFile", denied)
     verdicts = ratecheck.verify([CLAIM, "lmo-identities"], quick=True, cache=TaskCache(tmp_path))
-    assert all(v.expected and v.extra["from_cache"] is False for v in verdicts)
+    assert all(v.checked and v.extra["from_cache"] is False for v in verdicts)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot write the cache" in err[0] and "uncached" in err[0]
 

@@ -43,7 +43,7 @@ def test_descent_points_name_their_grid_point(verdicts):
 def test_worked_example_is_reported_as_violating_the_step_condition(verdicts):
     v = verdicts["ggnc-deterministic-bound"]
     step = v.control.points[0]
-    assert step.measured == 2 and step.predicted == 1 and not step.passed
+    assert step.measured == 2 and step.predicted == 1 and step.outcome() == "refuted"
     assert "violates the theorem's step condition" in v.result.notes[-1]
 
 
@@ -55,7 +55,9 @@ def test_ucg_plateau_judges_its_named_predictions(verdicts):
     assert sorted({p.predicted for p in by_kind["upper"]}) == [0.5, 1.0]
     assert len(by_kind["tight"]) == 3 and all(p.predicted == 1 for p in by_kind["tight"])
     control = verdicts["ucg-plateau"].control.points
-    assert all(p.kind == "lower" and p.predicted == 0.5 and not p.passed for p in control)
+    assert all(
+        p.kind == "lower" and p.predicted == 0.5 and p.outcome() == "refuted" for p in control
+    )
 
 
 def test_s3cg_checks_the_ball_at_every_run(verdicts):

@@ -83,14 +83,14 @@ def test_judge_evaluates_the_prediction_and_records_method_and_point():
     assert [p.predicted for p in outcome.control.points] == [0.8, 0.98]
     assert all(p.method == "gd" for p in outcome.result.points + outcome.control.points)
     assert [p.where for p in outcome.result.points] == [{"kappa": 10.0}, {"kappa": 100.0}]
-    assert outcome.result.passed and not outcome.control.passed
+    assert outcome.result.holds and outcome.control.refuted
 
 
 def test_a_control_run_is_judged_against_the_claims_prediction():
     ctx = _context({"kappa": (10.0,)})
     ctx.judge(Estimate(0.5, 0.5, 0.5), method="other", where={"kappa": 10.0}, role="control")
     (point,) = ctx.outcome().control.points
-    assert point.predicted == pytest.approx(0.9) and not point.passed
+    assert point.predicted == pytest.approx(0.9) and point.outcome() == "refuted"
 
 
 def test_a_prediction_needs_every_symbol_on_the_grid():

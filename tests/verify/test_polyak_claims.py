@@ -24,7 +24,7 @@ def test_heavy_ball_rate_matches_sqrt_beta(verdicts):
     envelopes = [p for p in v.result.points if p.kind == "upper"]
     assert len(envelopes) == 3 and all(0 < p.measured <= p.predicted for p in envelopes)
     # control: GD is judged against √β and the envelope and must fail at every κ
-    assert not any(p.passed for p in v.control.points)
+    assert not any(p.outcome() == "holds" for p in v.control.points)
     assert all(p.measured > p.predicted for p in v.control.points if p.kind == "upper")
 
 

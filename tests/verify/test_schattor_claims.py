@@ -19,9 +19,11 @@ def verdicts(quick_verdicts):
     return quick_verdicts(IDS)
 
 
-def test_claims_pass_and_controls_fail(verdicts):
+def test_claims_hold_and_controls_are_refuted(verdicts):
     for claim_id, v in verdicts.items():
-        assert v.result.passed and not v.control.passed, claim_id
+        assert v.result.holds, claim_id
+        if claim_id != "schattor-rate":  # its control: inconclusive (tests/verify/test_every_claim)
+            assert v.control.refuted, claim_id
 
 
 def test_every_mutation_is_caught(verdicts):
@@ -70,12 +72,12 @@ def test_dimension_free_notes_report_ci_containment(verdicts):
     assert sum("CI contains 0" in n for n in notes) == 3
 
 
-def test_dimension_free_equivalence_points(verdicts):
+def test_dimension_free_slopes_are_judged_by_their_intervals(verdicts):
+    """Flatness is an equivalence test: each slope carries its sampling law (Student's t over
+    the seeds), so the verdict decides it by its interval, not by its point estimate."""
     v = verdicts["schattor-dimension-free"]
     for side in (v.result, v.control):
-        farthest = [p for p in side.points if p.prediction == "ci-farthest"]
-        assert farthest and all(p.kind == "identity" for p in farthest)
-        assert all(p.measured == max(abs(p.ci_low), abs(p.ci_high)) for p in farthest)
+        assert side.points and all(p.stochastic and p.df == v.seeds - 1 for p in side.points)
     assert all(p.where["noise"] == "spread" for p in v.control.points)
 
 

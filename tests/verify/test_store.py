@@ -34,10 +34,10 @@ ROWS = [
 def _record(cid):
     """A record with the fields that read_results checks (those the report and figures read)."""
     point = dict(label="kappa=10", kind="exponent", predicted=0.5, measured=0.5, tolerance=0.1)
-    point |= dict(ci_low=0.4, ci_high=0.6, passed=True)
+    point |= dict(ci_low=0.4, ci_high=0.6, outcome="holds")
     record = dict(claim=cid, kind="exponent", source="s", statement="s", prediction="1/2")
     record |= dict(predicted=0.5, measured=0.5, ci_low=0.4, ci_high=0.6, tolerance=0.1)
-    record |= dict(verdict="pass", control_verdict="fail", control_measured=2.0, expected=True)
+    record |= dict(verdict="holds", control_verdict="refuted", control_measured=2.0, checked=True)
     return record | {"points": [point]}
 
 
@@ -184,7 +184,7 @@ def _csv_with(field, text, row):
 
 AT = f"verdicts[0] (claim {CLAIM})"
 CORRUPT = [
-    (_drop("expected"), f"{AT} has no field 'expected'"),
+    (_drop("checked"), f"{AT} has no field 'checked'"),
     (_drop("verdict"), f"{AT} has no field 'verdict'"),
     (_drop("kind"), f"{AT} has no field 'kind'"),
     (_drop("points"), f"{AT} has no field 'points'"),
@@ -202,7 +202,7 @@ CORRUPT = [
         "field 'unfinished[0]' is 5, expected a string",
     ),
     (_set("ci_low", "abc"), f"{AT} field 'ci_low' is \"abc\", expected a number or null"),
-    (_set("expected", "yes"), f"{AT} field 'expected' is \"yes\", expected true or false"),
+    (_set("checked", "yes"), f"{AT} field 'checked' is \"yes\", expected true or false"),
     (_set("measured", "abc", point=1), "field 'points[1].measured' is \"abc\", expected a number"),
     (_set("points", {}), f"{AT} field 'points' is {{}}, expected a list"),
     (_edit(lambda doc: doc["verdicts"].append(7)), "field 'verdicts[1]' is 7, expected an object"),

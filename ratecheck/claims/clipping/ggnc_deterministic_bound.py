@@ -131,7 +131,7 @@ def ggnc_deterministic_bound(ctx: Context) -> None:
             label=f"{geometry}, worked example γ = 1/L0, ρ = L0/L1: its printed bound "
             "√(L0Δ/n) + 2L1Δ/n, max ratio",
         )
-        example_holds.append(point.passed)
+        example_holds.append(point.holds_exactly)
     ctx.note(
         f"worked example: γ(L0 + ρL1) = {step_ratio} > 1, so the example violates "
         f"the theorem's step condition; at the admissible γ = 1/(2L0) the theorem gives "

@@ -16,7 +16,6 @@ from ratecheck.solvers import norms as nm
 from ratecheck.theory.claim import Prediction, Provenance
 from ratecheck.theory.newton_schulz import band
 from ratecheck.verify.context import Context, claim
-from ratecheck.verify.estimators import Estimate
 
 NS_SOURCE = "Newton–Schulz: KellerJordan/Muon, LIONS-EPFL/scion (ns5), microsoft/dion (dion)"
 LO = 0.01  # normalized singular values in [LO, 1]
@@ -148,11 +147,12 @@ def newton_schulz_accuracy(ctx: Context) -> None:
     lo, hi = float(ratio.min()), float(ratio.max())
     for side, value in (("max", hi), ("min", lo)):
         ctx.judge(
-            Estimate(value, lo, hi),
+            value,
             method="ns5",
             where=where,
             prediction=f"dual bias: {side}",
             label=f"dual bias, Gaussian 64×32: {side} ratio",
+            range=(lo, hi),
         )
     # control: the exact SVD LMO on the same inputs, judged against the ns5 band
     svd_lo, svd_hi, _ = measured_band(lambda G: -nm.Spectral().lmo(G), U, s, V, xp)

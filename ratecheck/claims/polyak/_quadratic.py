@@ -7,16 +7,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ratecheck.verify.estimators import Estimate
 
-
-def worst_step(steps: Sequence[int], values: np.ndarray, badness: np.ndarray) -> tuple:
-    """(estimate, t) at the seed and step where ``badness`` (S, n) is largest: the estimate is
-    that seed's value of ``values`` (S, n), its interval the range over seeds at that step, and
-    t the step; a NaN estimate at the first step where ``badness`` is NaN throughout."""
+def worst_step(
+    steps: Sequence[int], values: np.ndarray, badness: np.ndarray
+) -> tuple[float, tuple[float, float], int]:
+    """(value, range, t) at the seed and step where ``badness`` (S, n) is largest: that seed's
+    value of ``values`` (S, n), the range over seeds at that step, and the step; NaN at the
+    first step where ``badness`` is NaN throughout."""
     if np.isnan(badness).all():
-        return Estimate(np.nan, np.nan, np.nan), int(steps[0])
+        return np.nan, (np.nan, np.nan), int(steps[0])
     seed, i = np.unravel_index(np.nanargmax(badness), badness.shape)
     column = values[:, i]
     low, high = float(np.nanmin(column)), float(np.nanmax(column))
-    return Estimate(float(values[seed, i]), low, high), int(steps[i])
+    return float(values[seed, i]), (low, high), int(steps[i])

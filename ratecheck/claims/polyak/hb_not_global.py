@@ -10,7 +10,6 @@ from ratecheck.solvers import heavy_ball
 from ratecheck.theory import polyak as th
 from ratecheck.theory.claim import Prediction, Provenance
 from ratecheck.verify.context import Context, claim
-from ratecheck.verify.estimators import Estimate
 
 LRP_STEPS = 2000
 SHOWN = 300  # rows keep |x_t| at every step t ≤ SHOWN
@@ -77,13 +76,14 @@ def hb_not_global(ctx: Context) -> None:
             [np.max(np.abs(late - np.roll(cycle, s)), axis=1) for s in range(cycle.size)], axis=0
         )
         ctx.judge(
-            Estimate(float(np.max(dist)), float(np.min(dist)), float(np.max(dist))),
+            float(np.max(dist)),
             method=problem.name,
             where=where,
             prediction="cycle-distance",
             role=role,
             label=f"{problem.name}, t = {LRP_STEPS}",
             note=f"min |x_t| over the last {SHOWN} steps: {np.min(np.abs(x[:, -SHOWN:])):.3g}",
+            range=(float(np.min(dist)), float(np.max(dist))),
         )
         ctx.series(
             trace.steps[: SHOWN + 1],

@@ -96,9 +96,9 @@ def hb_polyak_transient(ctx: Context) -> None:
                 where, steps, method=name, metric="worst_direction", prediction=prediction
             )
             ratio = worst / bound
-            estimate, step = worst_step(steps, worst, np.abs(ratio - 1))
+            value, seeds_range, step = worst_step(steps, worst, np.abs(ratio - 1))
             ctx.judge(
-                estimate,
+                value,
                 method=method.name,
                 where=where,
                 prediction=prediction,
@@ -106,6 +106,7 @@ def hb_polyak_transient(ctx: Context) -> None:
                 label=f"kappa={k:g}, t = {step} (of t ≤ {horizon})",
                 note=f"worst |e_t|/|e_0| over eigen-directions divided by {name}: "
                 f"{np.nanmin(ratio):.12g} to {np.nanmax(ratio):.12g} over t ≤ {horizon} "
-                "and seeds; interval: the seeds' range at the judged step",
+                "and seeds; range: the seeds' range at the judged step",
+                range=seeds_range,
                 t=step,
             )

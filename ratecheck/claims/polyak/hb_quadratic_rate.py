@@ -121,16 +121,17 @@ def hb_quadratic_rate(ctx: Context) -> None:
             )
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = z / bound[: z.shape[1]]
-            estimate, step = worst_step(at, z, ratio)
+            value, seeds_range, step = worst_step(at, z, ratio)
             ctx.judge(
-                estimate,
+                value,
                 method=name,
                 where=where,
                 prediction="envelope",
                 role=role,
                 label=f"envelope {name}, kappa={k:g}, t = {step}",
                 note="at the step of max over t and seeds of ‖[e_t; e_{t−1}]‖ / "
-                f"(C₀ β^{{t/2}} ‖[e_0; e_{{−1}}]‖) = {np.nanmax(ratio):.4g}; interval: the "
+                f"(C₀ β^{{t/2}} ‖[e_0; e_{{−1}}]‖) = {np.nanmax(ratio):.4g}; range: the "
                 "seeds' range there",
+                range=seeds_range,
                 t=step,
             )

@@ -13,7 +13,6 @@ from ratecheck.problems.relu import gram_closed_form, relu_net
 from ratecheck.theory import polyak as th
 from ratecheck.theory.claim import Provenance
 from ratecheck.verify.context import Context, claim
-from ratecheck.verify.estimators import Estimate
 
 MC_SAMPLES = 200_000  # Monte Carlo draws w ~ N(0, I) per estimate
 THETA = 0.3  # angle of the closest input pair
@@ -67,10 +66,11 @@ def relu_gram(ctx: Context) -> None:
     note = f"{ctx.seeds} independent Monte Carlo estimates of N = {MC_SAMPLES}"
     for (name, e), role in zip(errors.items(), ("claim", "control")):
         ctx.judge(
-            Estimate(float(max(e)), float(min(e)), float(max(e))),
+            float(max(e)),
             method=name,
             where={},
             role=role,
             label=f"max |H̄ − H̄_MC| ({role})",
             note=note,
+            range=(float(min(e)), float(max(e))),
         )

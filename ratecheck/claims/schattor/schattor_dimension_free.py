@@ -12,9 +12,9 @@ from ratecheck.seeding import Streams, draw
 from ratecheck.solvers import norms as nm
 from ratecheck.solvers.schattor import schattor
 from ratecheck.theory import schattor as th
-from ratecheck.theory.claim import Prediction, Provenance
+from ratecheck.theory.claim import Provenance
 from ratecheck.verify.context import Axis, Context, claim
-from ratecheck.verify.estimators import Estimate, loglog_slope
+from ratecheck.verify.estimators import loglog_slope
 
 EPSILON = 1.0
 MAX_STEPS = 60_000
@@ -71,13 +71,6 @@ def hitting_times(ctx: Context, p: float, noise: str, rs: list[int]):
     "[derived setting]",
     prediction=lambda: th.dimension_exponent(sp.Integer(0)),
     prediction_text="d log T/d log r of T ≈ 32ΔLσ_q²/ε⁴ with σ_q independent of r: 0",
-    predictions={
-        "ci-farthest": Prediction(
-            lambda: th.dimension_exponent(sp.Integer(0)),
-            kind="identity",
-            text="the end of the slope's 95% CI farthest from 0 (an equivalence test): 0",
-        )
-    },
     tolerance=0.1,
     grid=[Axis("r", (4, 12, 40), (4, 8, 16, 32, 64), 4, "matrix size r = m = n")],
     seeds=(4, 8),
@@ -101,9 +94,10 @@ def schattor_dimension_free(ctx: Context) -> None:
     η = εα/(4L), ε = 1, at most 6·10⁴ steps; σ_q = E‖ξ‖_{S_q} measured by Monte Carlo (10³
     draws) on a separate one-seed instance. Claim: p = 2 and p = 4 with rank-one ("spiky")
     noise, ‖ξ‖_{S_q} = 1. Estimator: the first t with ‖∇F(X_t)‖_{S_q} ≤ ε per seed, the slope of
-    log T against log r with a bootstrap CI, judged against 0, and flatness as an equivalence
-    test: the CI end farthest from 0 judged against 0 (whether the CI contains 0 is noted: with
-    nearly deterministic T a growth of one iteration in a hundred already excludes 0). Control:
+    log T against log r with Student's t interval over seeds, judged against 0 ± 0.1 as an
+    equivalence test (the verdict's rule: the 90% interval inside the band; whether the 95%
+    interval contains 0 is noted: with nearly deterministic T a growth of one iteration in a
+    hundred already excludes 0). Control:
     p = ∞ with Gaussian ("spread") noise of unit Frobenius norm, whose nuclear norm grows like
     √r (slope 1 predicted), judged the same way against 0.
     """
@@ -112,19 +106,8 @@ def schattor_dimension_free(ctx: Context) -> None:
         where = {"p": p, "noise": noise}
         T, sigmas = hitting_times(ctx, p, noise, rs)
         est = loglog_slope(rs, T)
-        farthest = max(abs(est.ci_low), abs(est.ci_high))
-        if not math.isfinite(farthest):
-            farthest = math.inf
         ctx.judge(
             est, method=method, where=where, role=role, label=f"{method}: slope of log T vs log r"
-        )
-        ctx.judge(
-            Estimate(farthest, est.ci_low, est.ci_high),
-            method=method,
-            where=where,
-            role=role,
-            prediction="ci-farthest",
-            label=f"{method}: farthest end of the slope's 95% CI from 0",
         )
         ctx.rows_at("r", rs, T, method=method, metric="iterations_to_eps", role=role)
         contains = bool(est.ci_low <= 0 <= est.ci_high)
