@@ -76,7 +76,16 @@ VERDICT_COLUMNS = (
     "outcome",
 )  # the verdict table's columns, shared with the CLI (which adds wall_s)
 HEADER = [*VERDICT_COLUMNS, "provenance"]
-POINT_HEADER = ["point", "kind", "predicted", "measured", "95% CI", "tol", "outcome"]
+POINT_HEADER = [
+    "point",
+    "kind",
+    "predicted",
+    "measured",
+    "95% CI",
+    "tol",
+    "outcome",
+    "local slopes (observed order)",
+]
 
 
 def _point_rows(points: list[dict[str, Any]]) -> list[list[str]]:
@@ -89,6 +98,7 @@ def _point_rows(points: list[dict[str, Any]]) -> list[list[str]]:
             _ci(p),
             _num(p["tolerance"]),
             p.get("outcome", ""),
+            ", ".join(_num(v) for v in p.get("local_slopes", [])) or "—",
         ]
         for p in points
     ]

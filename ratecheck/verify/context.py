@@ -296,6 +296,17 @@ class Context:
         if range is not None:
             point.range_low, point.range_high = (float(v) for v in range)
         self.points_judged[role].append(point)
+        if point.drifting:
+            self.note(
+                f"observed order at {text}: local slopes "
+                + ", ".join(
+                    f"{v:.3g} [{lo:.3g}, {hi:.3g}]"
+                    for v, lo, hi in zip(point.local_slopes, point.local_low, point.local_high)
+                )
+                + f" move away from the prediction {point.predicted:.4g} as the parameter "
+                "grows: a pre-asymptotic trend that the global fit hides",
+                role,
+            )
         if role == "claim" and prediction is None and self.control_prediction is not None:
             wrong = predicted_at(self.control_prediction, where, **symbols)
             control = self._point(

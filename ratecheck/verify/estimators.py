@@ -15,6 +15,7 @@ are always the two-sided 95% interval.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class Estimate:
     se: float = math.nan
     df: int = 0
     log_scale: bool = False
+    local: tuple[Estimate, ...] = ()  # an exponent's local slopes between grid neighbours
 
     def __iter__(self):
         return iter((self.value, self.ci_low, self.ci_high))
@@ -123,7 +125,17 @@ def loglog_slope(x: np.ndarray, y: np.ndarray) -> Estimate:
     mean = logy.mean(axis=0)
     if not np.all(np.isfinite(mean)):
         return Estimate(np.nan, np.nan, np.nan)
-    return seed_t(fit_line(logx, mean)[0], _slopes(logx, logy))
+    fit = seed_t(fit_line(logx, mean)[0], _slopes(logx, logy))
+    return dataclasses.replace(fit, local=local_slopes(x, y) if logx.size > 2 else ())
+
+
+def local_slopes(x: np.ndarray, y: np.ndarray) -> tuple[Estimate, ...]:
+    """The observed order between consecutive grid points: the slope of log y against log x
+    on each segment [x_j, x_{j+1}], with Student's t interval over the per-seed slopes (as the
+    local slopes between successive refinements in a numerical PDE code's convergence table)."""
+    logx, logy = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
+    per_seed = np.diff(logy, axis=1) / np.diff(logx)
+    return tuple(seed_t(float(per_seed[:, j].mean()), per_seed[:, j]) for j in range(logx.size - 1))
 
 
 def _slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -332,6 +332,9 @@ POINT_SPEC = {  # Point.record(): what report.py and plots.py read of a judged p
     "log_scale?": BOOL,
     "range_low?": NUM,
     "range_high?": NUM,
+    "local_slopes?": ListOf(NUM),
+    "local_low?": ListOf(NUM),
+    "local_high?": ListOf(NUM),
 }
 _RECORD = {  # Verdict.record(): what report.py and plots.py read of a verdict record
     "claim": STR,

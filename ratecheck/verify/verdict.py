@@ -32,6 +32,7 @@ rates.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -122,6 +123,9 @@ class Point:
     log_scale: bool = False
     range_low: float = math.nan
     range_high: float = math.nan
+    local_slopes: list[float] = field(default_factory=list)  # an exponent's observed order
+    local_low: list[float] = field(default_factory=list)  # their 95% intervals
+    local_high: list[float] = field(default_factory=list)
 
     @classmethod
     def of(
@@ -133,7 +137,9 @@ class Point:
         tolerance: float,
         note: str = "",
     ) -> Point:
-        """A point from an estimator's Estimate (value, interval and sampling law)."""
+        """A point from an estimator's Estimate (value, interval, sampling law and local
+        slopes)."""
+        local = getattr(estimate, "local", ())
         return cls(
             label,
             kind,
@@ -146,7 +152,23 @@ class Point:
             se=getattr(estimate, "se", math.nan),
             df=getattr(estimate, "df", 0),
             log_scale=getattr(estimate, "log_scale", False),
+            local_slopes=[e.value for e in local],
+            local_low=[e.ci_low for e in local],
+            local_high=[e.ci_high for e in local],
         )
+
+    @property
+    def drifting(self) -> bool:
+        """The local slopes move away from the prediction as the parameter grows: their
+        distance to it grows on every segment and the last one's 95% interval lies outside the
+        band (a pre-asymptotic trend that a global fit hides)."""
+        if len(self.local_slopes) < 2 or not math.isfinite(self.predicted):
+            return False
+        distance = [abs(v - self.predicted) for v in self.local_slopes]
+        growing = all(b > a for a, b in itertools.pairwise(distance))
+        low, high = band(self.kind, self.predicted, self.tolerance)
+        outside = self.local_high[-1] < low or self.local_low[-1] > high
+        return growing and outside
 
     @property
     def stochastic(self) -> bool:

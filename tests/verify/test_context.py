@@ -114,3 +114,16 @@ def test_hitting_times_are_the_runs_first_hits_and_count_towards_the_status():
     assert ctx.traces == [trace]
     censored, _ = ctx.hitting_times(gd(1.0), problem, 3, metric=("dist", dist), target=target)
     assert np.isnan(censored).all()
+
+
+def test_judging_a_drifting_exponent_notes_its_observed_order():
+    from ratecheck.verify.estimators import loglog_slope
+
+    ctx = _context({"kappa": (10.0,)}, prediction="-1/4", kind="exponent")
+    x = np.array([10.0, 100.0, 1000.0, 10_000.0])
+    y = np.array([1.0, 10.0**-0.25, 10.0**-0.55, 10.0**-1.0])
+    y = y * np.exp(np.random.default_rng(1).normal(0, 1e-3, (6, 4)))
+    point = ctx.judge(loglog_slope(x, y), method="m", where={"kappa": 10.0})
+    assert len(point.local_slopes) == 3 and point.drifting
+    (note,) = ctx.notes["claim"]
+    assert "observed order" in note and "pre-asymptotic trend" in note

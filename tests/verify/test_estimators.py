@@ -68,3 +68,30 @@ def test_bootstrap_is_reproducible_and_degenerate_for_one_seed():
     assert a == b
     one = bootstrap(lambda idx: data[idx].mean(), 1)
     assert one.ci_low == one.value == one.ci_high
+
+
+def test_local_slopes_are_the_observed_order_between_grid_neighbours():
+    """y = x^{-1/4} on [10, 100] then x^{-1/2} on [100, 1000] (a slope that drifts): each
+    segment's local slope is its own exponent; the global fit hides the change."""
+    from ratecheck.verify.estimators import local_slopes, loglog_slope
+
+    x = np.array([10.0, 100.0, 1000.0])
+    base = np.array([1.0, 10.0**-0.25, 10.0**-0.75])
+    y = base * np.exp(np.random.default_rng(0).normal(0, 1e-3, (5, 3)))
+    slopes = local_slopes(x, y)
+    assert [round(s.value, 2) for s in slopes] == [-0.25, -0.5]
+    assert all(s.df == 4 and s.ci_low < s.value < s.ci_high for s in slopes)
+    assert loglog_slope(x, y).local == slopes
+
+
+def test_a_point_whose_local_slopes_move_away_is_flagged_drifting():
+    from ratecheck.verify.estimators import loglog_slope
+    from ratecheck.verify.verdict import Point
+
+    x = np.array([10.0, 100.0, 1000.0, 10_000.0])
+    drifting = np.array([1.0, 10.0**-0.25, 10.0**-0.55, 10.0**-1.0])  # slopes -.25, -.3, -.45
+    steady = x**-0.25
+    noise = np.exp(np.random.default_rng(1).normal(0, 1e-3, (6, 4)))
+    away = Point.of("p", "exponent", -0.25, loglog_slope(x, drifting * noise), 0.05)
+    on = Point.of("p", "exponent", -0.25, loglog_slope(x, steady * noise), 0.05)
+    assert away.drifting and not on.drifting
