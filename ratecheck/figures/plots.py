@@ -4,11 +4,15 @@
   for each method, the predicted curve (seed −1 rows, from SymPy) dashed on top;
 - scaling: a statistic (hitting time, run-averaged gradient norm) against the grid value on
   log-log axes, one point per seed, the median line, and the fitted and predicted slopes from
-  the verdict record; methods written "panel/name" get one panel per prefix (e.g. geometry).
+  the verdict record; methods written "panel/name" get one panel per prefix (e.g. geometry);
+- decision: every judged point of the claim and of its control in its own row — the tolerance
+  band shaded, the predicted value dashed, the measured value with its 95% interval (or the
+  exact value of a deterministic point), coloured by the point's outcome.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections import defaultdict
@@ -25,6 +29,8 @@ from ratecheck.errors import UsageError
 from ratecheck.verify.store import temporary_beside
 
 COLORS = {"claim": "tab:blue", "control": "tab:red", "predicted": "black"}
+OUTCOME_COLORS = {"holds": "tab:green", "refuted": "tab:red", "inconclusive": "tab:orange"}
+MAX_DECISION_ROWS = 40
 
 
 def _group(rows: list[dict[str, Any]], *keys: str) -> dict[tuple, list[dict[str, Any]]]:
@@ -154,6 +160,37 @@ def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: s
     return fig
 
 
+def decision_figure(record: dict[str, Any]):
+    """One row per judged point (claim first, then control, at most MAX_DECISION_ROWS): its
+    band, prediction and measurement with interval, coloured by outcome (module docstring)."""
+    from ratecheck.verify.verdict import band
+
+    sides = [("claim", p) for p in record.get("points", [])]
+    sides += [("control", p) for p in record.get("control_points", [])]
+    sides = sides[:MAX_DECISION_ROWS]
+    fig, axes = plt.subplots(len(sides), 1, figsize=(7, 0.8 * len(sides) + 1.2), squeeze=False)
+    for ax, (role, p) in zip(axes[:, 0], sides):
+        low, high = band(p["kind"], p["predicted"], p.get("tolerance", 0.0))
+        lo, hi = p.get("ci_low", np.nan), p.get("ci_high", np.nan)
+        values = [v for v in (p["predicted"], p["measured"], lo, hi, low, high) if np.isfinite(v)]
+        span = (max(values) - min(values)) or abs(p["predicted"]) or 1.0
+        left, right = min(values) - 0.15 * span, max(values) + 0.15 * span
+        ax.axvspan(max(low, left), min(high, right), color="0.85", zorder=0)
+        ax.axvline(p["predicted"], color=COLORS["predicted"], ls="--", lw=0.8)
+        color = OUTCOME_COLORS.get(p.get("outcome", ""), "0.4")
+        if np.isfinite(lo) and np.isfinite(hi):
+            ax.plot([lo, hi], [0, 0], color=color, lw=2.5)
+        ax.plot([p["measured"]], [0], "o", color=color, ms=5)
+        ax.set_xlim(left, right)
+        ax.set_yticks([])
+        ax.tick_params(axis="x", labelsize=6)
+        text = f"{role}: {p.get('label', '')} — {p.get('outcome', '')}"
+        ax.set_title(text, fontsize=6, loc="left", color=COLORS[role], pad=2)
+    fig.suptitle(_title(record), fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))  # room for the title
+    return fig
+
+
 def _title(record: dict[str, Any]) -> str:
     return (
         f"{record['claim']}: claim {record['verdict']}, control "
@@ -179,10 +216,16 @@ def plot_results(
         if claims and cid not in claims:
             continue
         claim_rows = by_claim.get((cid,), [])
+        figures = []
         for metric in sorted({r["metric"] for r in claim_rows}):
             metric_rows = [r for r in claim_rows if r["metric"] == metric]
             scaling = all(r["t"] == -1 for r in metric_rows)
-            fig = (scaling_figure if scaling else convergence_figure)(metric_rows, record, metric)
+            draw = scaling_figure if scaling else convergence_figure
+            figures.append((metric, functools.partial(draw, metric_rows, record, metric)))
+        if record.get("points") or record.get("control_points"):
+            figures.append(("decision", functools.partial(decision_figure, record)))
+        for metric, draw in figures:
+            fig = draw()
             try:
                 for fmt in formats:
                     path = folder / f"{cid}--{metric}.{fmt}"

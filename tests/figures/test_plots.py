@@ -64,7 +64,7 @@ def test_scaling_figure_draws_predicted_slope():
 def test_plot_results_writes_one_file_per_claim_and_metric(tmp_path):
     data = rows("err", range(5)) + rows("hitting_time", [-1])
     paths = plot_results(data, [RECORD], tmp_path, ("png",))
-    assert sorted(p.name for p in paths) == ["c--err.png", "c--hitting_time.png"]
+    assert sorted(p.name for p in paths) == ["c--decision.png", "c--err.png", "c--hitting_time.png"]
 
 
 def test_scaling_figure_has_one_panel_per_prefix_with_reference_slopes():
@@ -131,3 +131,18 @@ def test_reference_lines_follow_the_points_method_field_not_its_label():
     assert [s for s, _ in _reference_lines({"points": [point]}, "scion")] == [-0.25]
     assert _reference_lines({"points": [point]}, "a label naming nothing") == []
     assert _reference_lines({"points": [unnamed]}, "scion") == []  # label text is never read
+
+
+def test_decision_figure_shows_band_prediction_and_every_judged_point():
+    from ratecheck.figures.plots import decision_figure
+
+    point = dict(RECORD["points"][0], tolerance=0.05, outcome="holds")
+    control = dict(point, label="control", measured=1.0, ci_low=0.9, ci_high=1.1, outcome="refuted")
+    fig = decision_figure({**RECORD, "points": [point], "control_points": [control]})
+    claim_ax, control_ax = fig.axes
+    (shaded,) = claim_ax.patches
+    assert shaded.get_bbox().x0 == pytest.approx(0.45)  # the band's lower edge
+    assert claim_ax.lines[0].get_xdata()[0] == 0.5  # the predicted value, dashed
+    assert list(claim_ax.lines[1].get_xdata()) == [0.5, 0.52]  # the interval
+    assert "refuted" in control_ax.get_title(loc="left")
+    plt.close(fig)
