@@ -215,3 +215,43 @@ def point_estimate_rule(points: list[Point], alpha: float) -> str:
     lies inside the band (kept as the study's example of a rule that fails it)."""
     del alpha
     return "holds" if all(p.holds_exactly for p in points) else "refuted"
+
+
+def adaptive_rates(
+    seeds: int,
+    replications: int,
+    points: int,
+    looks: int,
+    alpha: float = ALPHA,
+    tolerance: float = 0.05,
+    seed: int = STUDY_SEED,
+) -> dict[str, float]:
+    """The error rates of the whole adaptive procedure (:func:`ratecheck.verify.api.verify`):
+    look k judges the first seeds·2^k seeds (prefix-stable, as the streams are) at α/looks and
+    stops once the claim holds or is refuted. Same scenarios as :func:`decision_rates`."""
+    rng = np.random.default_rng([seed, seeds, points, looks])
+    most = seeds * 2 ** (looks - 1)
+    rates = {}
+    for name, offset, wrong in (
+        ("false_hold", 1.02, "holds"),
+        ("false_refute", 0.98, "refuted"),
+        ("power", 0.0, "holds"),
+    ):
+        count = 0
+        for _ in range(replications):
+            runs = []
+            for _ in range(points):
+                x, data = simulate("exponent", most, rng)
+                runs.append((x, data * x ** (offset * tolerance)))
+            for k in range(looks):
+                used = seeds * 2**k
+                judged = [
+                    Point.of("p", "exponent", TRUE_EXPONENT, loglog_slope(x, d[:used]), tolerance)
+                    for x, d in runs
+                ]
+                outcome = decide(judged, alpha / looks)
+                if outcome != "inconclusive":
+                    break
+            count += outcome == wrong
+        rates[name] = count / replications
+    return rates

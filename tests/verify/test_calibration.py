@@ -7,6 +7,7 @@ import pytest
 
 from ratecheck.verify.calibration import (
     CASES,
+    adaptive_rates,
     coverage,
     decision_rates,
     point_estimate_rule,
@@ -46,6 +47,15 @@ def test_the_verdict_rule_keeps_its_error_rates_at_or_below_alpha():
         assert rates["power"] > 0.2, rates  # the rule can hold at all
 
 
+def test_the_adaptive_procedure_keeps_its_error_rates_and_gains_power():
+    """Seeds doubled while undecided, every look at α/looks (quick mode: two looks)."""
+    for points in (1, 3):
+        rates = adaptive_rates(4, 400, points, looks=2)
+        assert _at_most_alpha(rates["false_hold"], 400), rates
+        assert _at_most_alpha(rates["false_refute"], 400), rates
+    assert rates["power"] > decision_rates(4, 400, 3)["power"]  # more seeds decide more
+
+
 def test_the_study_rejects_the_point_estimate_rule():
     rates = decision_rates(4, 300, 1, judge=point_estimate_rule)
     assert not _at_most_alpha(rates["false_hold"], 300), rates
@@ -65,3 +75,11 @@ def test_the_verdict_rule_keeps_its_error_rates_long(points):
     rates = decision_rates(8, 3000, points)
     assert _at_most_alpha(rates["false_hold"], 3000), rates
     assert _at_most_alpha(rates["false_refute"], 3000), rates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("points", (1, 3, 9))
+def test_the_adaptive_procedure_keeps_its_error_rates_long(points):
+    rates = adaptive_rates(4, 2000, points, looks=4)
+    assert _at_most_alpha(rates["false_hold"], 2000), rates
+    assert _at_most_alpha(rates["false_refute"], 2000), rates
