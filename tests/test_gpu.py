@@ -27,7 +27,7 @@ TRAJECTORY_RTOL = 1e-9
 def test_claim_verdict_is_the_same_on_cupy(claim_id):
     (a,) = ratecheck.verify([claim_id], quick=True, backend="numpy")
     (b,) = ratecheck.verify([claim_id], quick=True, backend="cupy")
-    assert (a.result.verdict, a.control.verdict) == (b.result.verdict, b.control.verdict)
+    assert (a.result.outcome, a.control.outcome) == (b.result.outcome, b.control.outcome)
     for pa, pb in zip(a.result.points + a.control.points, b.result.points + b.control.points):
         np.testing.assert_allclose(pb.measured, pa.measured, rtol=MEASURED_RTOL, atol=1e-12)
 

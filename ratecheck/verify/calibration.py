@@ -192,6 +192,28 @@ def decision_rates(
 
     The first two must stay at or below ``alpha``. ``judge(points, alpha)`` is the rule."""
     rng = np.random.default_rng([seed, seeds, points])
+
+    def outcome(runs: list[tuple[np.ndarray, np.ndarray]]) -> str:
+        return judge([_slope_point(x, data, tolerance) for x, data in runs], alpha)
+
+    return _edge_rates(rng, replications, points, seeds, tolerance, outcome)
+
+
+def _slope_point(x: np.ndarray, data: np.ndarray, tolerance: float) -> Point:
+    return Point.of("p", "exponent", TRUE_EXPONENT, loglog_slope(x, data), tolerance)
+
+
+def _edge_rates(
+    rng: np.random.Generator,
+    replications: int,
+    points: int,
+    seeds: int,
+    tolerance: float,
+    outcome: Callable[[list[tuple[np.ndarray, np.ndarray]]], str],
+) -> dict[str, float]:
+    """The three scenarios of :func:`decision_rates`: each replication draws ``points``
+    exponent runs of ``seeds`` seeds with the true slope shifted by offset·tol, and
+    ``outcome(runs)`` decides them."""
     rates = {}
     for name, offset, wrong in (
         ("false_hold", 1.02, "holds"),
@@ -200,12 +222,11 @@ def decision_rates(
     ):
         count = 0
         for _ in range(replications):
-            judged = []
+            runs = []
             for _ in range(points):
                 x, data = simulate("exponent", seeds, rng)
-                est = loglog_slope(x, data * x ** (offset * tolerance))  # shifts the true slope
-                judged.append(Point.of("p", "exponent", TRUE_EXPONENT, est, tolerance))
-            count += judge(judged, alpha) == wrong
+                runs.append((x, data * x ** (offset * tolerance)))  # shifts the true slope
+            count += outcome(runs) == wrong
         rates[name] = count / replications
     return rates
 
@@ -230,28 +251,13 @@ def adaptive_rates(
     look k judges the first seeds·2^k seeds (prefix-stable, as the streams are) at α/looks and
     stops once the claim holds or is refuted. Same scenarios as :func:`decision_rates`."""
     rng = np.random.default_rng([seed, seeds, points, looks])
-    most = seeds * 2 ** (looks - 1)
-    rates = {}
-    for name, offset, wrong in (
-        ("false_hold", 1.02, "holds"),
-        ("false_refute", 0.98, "refuted"),
-        ("power", 0.0, "holds"),
-    ):
-        count = 0
-        for _ in range(replications):
-            runs = []
-            for _ in range(points):
-                x, data = simulate("exponent", most, rng)
-                runs.append((x, data * x ** (offset * tolerance)))
-            for k in range(looks):
-                used = seeds * 2**k
-                judged = [
-                    Point.of("p", "exponent", TRUE_EXPONENT, loglog_slope(x, d[:used]), tolerance)
-                    for x, d in runs
-                ]
-                outcome = decide(judged, alpha / looks)
-                if outcome != "inconclusive":
-                    break
-            count += outcome == wrong
-        rates[name] = count / replications
-    return rates
+
+    def outcome(runs: list[tuple[np.ndarray, np.ndarray]]) -> str:
+        for k in range(looks):
+            used = seeds * 2**k
+            decided = decide([_slope_point(x, d[:used], tolerance) for x, d in runs], alpha / looks)
+            if decided != "inconclusive":
+                break
+        return decided
+
+    return _edge_rates(rng, replications, points, seeds * 2 ** (looks - 1), tolerance, outcome)

@@ -260,10 +260,6 @@ class Judgement:
         own = [p for p in pool if p.kind == self.kind] or pool
         return max(own, key=lambda p: p.deviation)
 
-    @property
-    def verdict(self) -> str:
-        return self.outcome
-
     def records(self) -> list[dict[str, Any]]:
         m = self.stochastic_points
         return [p.record(self.alpha, m) for p in self.points]
