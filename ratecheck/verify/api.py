@@ -18,7 +18,7 @@ from numbers import Real
 from ratecheck.backend import namespace
 from ratecheck.errors import UsageError
 from ratecheck.verify.cache import TaskCache, claim_fingerprint, task_key
-from ratecheck.verify.executors import Task, execute
+from ratecheck.verify.executors import Task, pool
 from ratecheck.verify.experiment import Outcome, Settings
 from ratecheck.verify.registry import all_claims, get_claim, get_experiment
 from ratecheck.verify.store import ResultStore
@@ -189,25 +189,27 @@ def verify(
         finish(i, outcome, spent[i], from_cache)
         return False
 
-    pending = list(range(len(tasks)))
-    while pending:
-        again = []
-        keys = {i: _key(tasks[i]) for i in pending} if cache else {}
-        to_run = []
-        for i in pending:
-            start = time.perf_counter()
-            outcome = cache.load(keys[i]) if cache else None
+    def start(i: int) -> None:
+        """Task i's next look: judged from the cache when it is there, else submitted."""
+        while True:
+            begin = time.perf_counter()
+            outcome = cache.load(_key(tasks[i])) if cache else None
             if outcome is None:
-                to_run.append(i)
-            elif look(i, outcome, time.perf_counter() - start, True):
-                again.append(i)
-        for j, (outcome, wall_s) in execute([tasks[i] for i in to_run], workers, scheduler):
-            i = to_run[j]
+                executor.submit(i, tasks[i])
+                return
+            if not look(i, outcome, time.perf_counter() - begin, True):
+                return
+
+    parallel = workers > 1 or scheduler is not None
+    with pool(workers, scheduler) as executor:
+        for i in longest_first(tasks, cache) if parallel else range(len(tasks)):
+            start(i)
+        for i, (outcome, wall_s) in executor.finished():
             if cache:
-                cache.store(keys[i], outcome)
+                cache.store(_key(tasks[i]), outcome)
+                cache.record_duration(_duration_label(tasks[i]), wall_s)
             if look(i, outcome, wall_s, False):
-                again.append(i)
-        pending = sorted(again)
+                start(i)
     return [verdicts[i] for i in range(len(tasks))]
 
 
@@ -238,6 +240,21 @@ def plan(
         module = claim_source(experiment.run.__module__)  # a path for a claim file's claims
         tasks.append(Task(claim_id, quick, n_seeds, backend, tuple(values.items()), module))
     return tasks
+
+
+def longest_first(tasks: Sequence[Task], cache: TaskCache | None) -> list[int]:
+    """Task indices in submission order for parallel executors: tasks with no recorded
+    duration first (they may be long), in claim order, then the others longest first (the
+    durations of earlier runs, recorded in the cache folder)."""
+    seconds = cache.durations() if cache else {}
+    known = {i: seconds.get(_duration_label(t)) for i, t in enumerate(tasks)}
+    return sorted(range(len(tasks)), key=lambda i: (known[i] is not None, -(known[i] or 0.0), i))
+
+
+def _duration_label(task: Task) -> str:
+    grid = ";".join(f"{name}={','.join(map(str, values))}" for name, values in task.grid)
+    mode = "quick" if task.quick else "full"
+    return f"{task.claim_id} {mode} {task.backend} seeds={task.seeds} {grid}"
 
 
 def _key(task: Task) -> str:

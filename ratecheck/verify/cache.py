@@ -52,6 +52,7 @@ from ratecheck.verify.verdict import Judgement, Point
 
 POINT_FIELDS = tuple(f.name for f in fields(Point))
 FORMAT = 3
+DURATIONS = "durations.json"  # wall seconds of earlier tasks, for longest-first scheduling
 
 # The schema of a stored outcome, in the store's spec language (exact types: true is no number).
 _POINT = {name.rstrip("?"): spec for name, spec in POINT_SPEC.items() if name != "outcome?"}
@@ -313,15 +314,35 @@ class TaskCache:
             return None
 
     def store(self, key: str, outcome: Outcome) -> None:
-        if not self.writable or not cacheable(outcome):
-            return
-        path = self._path(key)
+        if self.writable and cacheable(outcome):
+            self._write(self._path(key), entry_text(key, outcome))
+
+    def durations(self) -> dict[str, float]:
+        """Wall seconds of earlier tasks by label (a scheduling hint: unreadable means none)."""
+        try:
+            recorded = json.loads((self.folder / DURATIONS).read_text())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(recorded, dict):
+            return {}
+        return {k: float(v) for k, v in recorded.items() if isinstance(v, (int, float))}
+
+    def record_duration(self, label: str, seconds: float) -> None:
+        """Record a task's wall seconds under ``label`` (the latest run's value wins; two runs
+        writing at once may lose one of the two, which only affects scheduling)."""
+        if self.writable:
+            recorded = self.durations()
+            recorded[label] = round(float(seconds), 3)
+            self._write(self.folder / DURATIONS, json.dumps(recorded, sort_keys=True, indent=0))
+
+    def _write(self, path: Path, text: str) -> None:
+        """Write ``text`` to ``path`` atomically (a temporary file, then a rename)."""
         tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:16]}.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:16]}.", suffix=".tmp")
             with os.fdopen(fd, "w") as fh:
-                fh.write(entry_text(key, outcome))
+                fh.write(text)
             os.replace(tmp, path)
             tmp = None
         except OSError as exc:

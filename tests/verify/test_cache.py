@@ -79,14 +79,14 @@ def test_a_crashed_or_interrupted_task_is_never_cached(tmp_path, monkeypatch):
         monkeypatch.setitem(registry._REGISTRY, CLAIM, dataclasses.replace(original, run=broken))
         with pytest.raises(type(error)):
             ratecheck.verify([CLAIM], quick=True, cache=TaskCache(tmp_path))
-        assert not list(tmp_path.rglob("*.json"))
+        assert not list(tmp_path.glob("*/*.json"))
 
 
 def test_a_corrupt_entry_is_discarded_and_recomputed(tmp_path, monkeypatch):
     calls = _count_runs(monkeypatch)
     cache = TaskCache(tmp_path)
     ratecheck.verify([CLAIM], quick=True, cache=cache)
-    (entry,) = list(tmp_path.rglob("*.json"))
+    (entry,) = list(tmp_path.glob("*/*.json"))
     entry.write_text(entry.read_text()[:-40])  # truncated
     (v,) = ratecheck.verify([CLAIM], quick=True, cache=cache)
     assert len(calls) == 2 and v.checked

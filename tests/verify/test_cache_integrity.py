@@ -118,7 +118,7 @@ def test_an_outcome_with_a_nan_measurement_is_not_cached(tmp_path):
     """Issue 21.2: a claim that returned NaN was cached and then served as a failure."""
     claim = _user_claim("test-cache-nan", float("nan"))
     ratecheck.testing.check(claim, cache=TaskCache(tmp_path))
-    assert not list(tmp_path.rglob("*.json"))
+    assert not list(tmp_path.glob("*/*.json"))
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,7 @@ def fresh() -> Outcome:
 
 def _entry(tmp_path) -> Path:
     ratecheck.verify([CLAIM], quick=True, cache=TaskCache(tmp_path))
-    (entry,) = tmp_path.rglob("*.json")
+    (entry,) = tmp_path.glob("*/*.json")
     return entry
 
 
@@ -239,7 +239,7 @@ def test_a_cache_that_stops_accepting_writes_warns_once(tmp_path, monkeypatch, c
     ratecheck.verify([CLAIM, "lmo-identities"], quick=True, cache=cache)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "No space left on device" in err[0]
-    assert not list(tmp_path.rglob("*.json"))
+    assert not list(tmp_path.glob("*/*.json"))
 
 
 def _corruptions(rng: random.Random, text: str):

@@ -133,3 +133,58 @@ def test_dead_worker_is_reported_and_finished_results_kept(user_claims, tmp_path
     doc = json.loads((out / "verdicts.json").read_text())
     assert [r["claim"] for r in doc["verdicts"]] == ["hb-not-global"]
     assert doc["unfinished"] == ["test-dying"]
+
+
+def test_a_pool_runs_tasks_submitted_while_it_yields():
+    """A claim's next look is submitted as soon as its previous one is judged: ``finished``
+    yields it too (no round barrier), on every executor."""
+    from ratecheck.verify.api import plan
+    from ratecheck.verify.executors import InProcess, LocalProcesses
+
+    first, second = plan(["hb-not-global", "ggnc-descent"], True, "numpy", None, None)
+    for executor in (InProcess(), LocalProcesses(2)):
+        with executor:
+            executor.submit(0, first)
+            seen = []
+            for i, (outcome, wall_s) in executor.finished():
+                seen.append(i)
+                if i == 0:
+                    executor.submit(1, second)
+        assert seen == [0, 1]
+
+
+def test_local_workers_share_the_cores_and_the_environment_is_restored(monkeypatch):
+    from ratecheck.verify.executors import THREAD_VARIABLES, LocalProcesses
+
+    for name in THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # the user's choice stays
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    with LocalProcesses(2):
+        assert os.environ["OMP_NUM_THREADS"] == os.environ["OPENBLAS_NUM_THREADS"] == "4"
+        assert os.environ["MKL_NUM_THREADS"] == "3"
+    assert "OMP_NUM_THREADS" not in os.environ and os.environ["MKL_NUM_THREADS"] == "3"
+
+
+def test_parallel_runs_start_the_longest_recorded_task_first(tmp_path):
+    from ratecheck.verify.api import _duration_label, longest_first, plan
+    from ratecheck.verify.cache import TaskCache
+
+    tasks = plan(["hb-not-global", "ggnc-descent", "hb-polyak-transient"], True, "numpy", 4, None)
+    cache = TaskCache(tmp_path)
+    assert longest_first(tasks, cache) == [0, 1, 2]  # nothing recorded: claim order
+    cache.record_duration(_duration_label(tasks[0]), 1.0)
+    cache.record_duration(_duration_label(tasks[2]), 5.0)
+    assert longest_first(tasks, cache) == [1, 2, 0]  # unknown first, then longest first
+    (tmp_path / "durations.json").write_text("{not json")
+    assert longest_first(tasks, cache) == [0, 1, 2]
+
+
+def test_a_cached_parallel_run_records_every_task_duration(tmp_path):
+    from ratecheck.verify.cache import TaskCache
+
+    cache = TaskCache(tmp_path)
+    ratecheck.verify(["hb-not-global", "ggnc-descent"], quick=True, workers=2, cache=cache)
+    labels = sorted(cache.durations())
+    assert [label.split()[0] for label in labels] == ["ggnc-descent", "hb-not-global"]
+    assert all(seconds >= 0 for seconds in cache.durations().values())

@@ -301,7 +301,7 @@ def test_interrupted_dask_run_cancels_its_tasks_and_closes_the_client():
     forgets them) and the client is closed."""
     distributed = pytest.importorskip("distributed")
     from ratecheck.verify.api import plan
-    from ratecheck.verify.executors import _dask_results
+    from ratecheck.verify.executors import DaskCluster
 
     claims = ["hb-not-global", "hb-polyak-transient", "ggnc-descent"]
     tasks = plan(claims, True, "numpy", None, None)
@@ -309,10 +309,11 @@ def test_interrupted_dask_run_cancels_its_tasks_and_closes_the_client():
         processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
     ) as cluster:
         client = distributed.Client(cluster.scheduler_address, set_as_default=False)
-        results = _dask_results(client, tasks)
-        next(results)
-        with pytest.raises(KeyboardInterrupt):
-            results.throw(KeyboardInterrupt)
+        with pytest.raises(KeyboardInterrupt), DaskCluster.on(client) as executor:
+            for i, task in enumerate(tasks):
+                executor.submit(i, task)
+            next(executor.finished())
+            raise KeyboardInterrupt
         assert client.status == "closed"
         deadline = time.monotonic() + 10
         while cluster.scheduler.tasks and time.monotonic() < deadline:
