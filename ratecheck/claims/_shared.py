@@ -45,10 +45,13 @@ t_det_K = Schedule(th.t_deterministic_K, (th.t0, K))
 t0_of = Schedule(th.t0_polyak, (th.Delta, th.theta, th.rho_bar, th.L2sym))
 
 
-def geometry_axis(description: str = "the norm of the LMO step") -> Axis:
-    """The categorical axis of the three geometries (all three in both modes)."""
+def geometry_axis(description: str = "the norm of the LMO step", independent: bool = False) -> Axis:
+    """The categorical axis of the three geometries (all three in both modes); ``independent``
+    where the claim runs and judges each geometry on its own (``Axis.independent``)."""
     names = tuple(GEOMETRIES)
-    return Axis("geometry", names, names, description=description, choices=names)
+    return Axis(
+        "geometry", names, names, description=description, choices=names, independent=independent
+    )
 
 
 def horizon_axis(

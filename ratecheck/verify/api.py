@@ -8,18 +8,20 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Real
+from typing import Any
 
 from ratecheck.backend import namespace
 from ratecheck.errors import UsageError
-from ratecheck.verify.cache import TaskCache, claim_fingerprint, task_key
-from ratecheck.verify.executors import Task, pool
-from ratecheck.verify.experiment import Outcome, Settings
+from ratecheck.verify.cache import TaskCache, claim_fingerprint, is_builtin, task_key
+from ratecheck.verify.executors import Task, TaskFailed, pool
+from ratecheck.verify.experiment import Outcome, Settings, merge_outcomes
 from ratecheck.verify.registry import all_claims, get_claim, get_experiment
 from ratecheck.verify.store import ResultStore
 from ratecheck.verify.verdict import ALPHA, Verdict
@@ -189,27 +191,53 @@ def verify(
         finish(i, outcome, spent[i], from_cache)
         return False
 
-    def start(i: int) -> None:
-        """Task i's next look: judged from the cache when it is there, else submitted."""
-        while True:
+    parts = [split(task) for task in tasks]
+    done: dict[int, dict[int, tuple[Outcome, float, bool]]] = {i: {} for i in range(len(tasks))}
+
+    def part_finished(i: int, j: int, outcome: Outcome, wall_s: float, cached: bool) -> None:
+        """Part j of task i is in; once all its parts are, judge the look (and maybe start
+        the next one)."""
+        done[i][j] = (outcome, wall_s, cached)
+        if len(done[i]) < len(parts[i]):
+            return
+        results = [done[i][k] for k in range(len(parts[i]))]
+        try:
+            merged = merge_outcomes([outcome for outcome, _, _ in results])
+        except ValueError as exc:  # the claim's code: one line, exit 2 for a user claim
+            task = tasks[i]
+            raise TaskFailed(f"claim {task.claim_id}: {exc}", not is_builtin(task.module)) from None
+        if cache:  # only the parts of a look that merged (a broken claim leaves nothing)
+            for part, (outcome, _, cached) in zip(parts[i], results):
+                if not cached:
+                    cache.store(_key(part), outcome)
+        seconds = sum(wall for _, wall, _ in results)
+        if look(i, merged, seconds, all(cached for _, _, cached in results)):
+            parts[i], done[i] = split(tasks[i]), {}
+            for j, part in start(i):
+                executor.submit((i, j), part)
+
+    def start(i: int) -> list[tuple[int, Task]]:
+        """Task i's next look: each part judged from the cache when it is there; returns the
+        parts to run."""
+        to_run = []
+        for j, part in enumerate(parts[i]):
             begin = time.perf_counter()
-            outcome = cache.load(_key(tasks[i])) if cache else None
+            outcome = cache.load(_key(part)) if cache else None
             if outcome is None:
-                executor.submit(i, tasks[i])
-                return
-            if not look(i, outcome, time.perf_counter() - begin, True):
-                return
+                to_run.append((j, part))
+            else:
+                part_finished(i, j, outcome, time.perf_counter() - begin, True)
+        return to_run
 
     parallel = workers > 1 or scheduler is not None
     with pool(workers, scheduler) as executor:
-        for i in longest_first(tasks, cache) if parallel else range(len(tasks)):
-            start(i)
-        for i, (outcome, wall_s) in executor.finished():
+        first = [((i, j), part) for i in range(len(tasks)) for j, part in start(i)]
+        for key, part in longest_first(first, cache) if parallel else first:
+            executor.submit(key, part)
+        for (i, j), (outcome, wall_s) in executor.finished():
             if cache:
-                cache.store(_key(tasks[i]), outcome)
-                cache.record_duration(_duration_label(tasks[i]), wall_s)
-            if look(i, outcome, wall_s, False):
-                start(i)
+                cache.record_duration(_duration_label(parts[i][j]), wall_s)
+            part_finished(i, j, outcome, wall_s, False)
     return [verdicts[i] for i in range(len(tasks))]
 
 
@@ -242,13 +270,29 @@ def plan(
     return tasks
 
 
-def longest_first(tasks: Sequence[Task], cache: TaskCache | None) -> list[int]:
-    """Task indices in submission order for parallel executors: tasks with no recorded
-    duration first (they may be long), in claim order, then the others longest first (the
-    durations of earlier runs, recorded in the cache folder)."""
+def split(task: Task) -> list[Task]:
+    """One task per combination of values of the claim's independent axes (grid order); the
+    task itself when it has none (``Axis.independent``)."""
+    independent = {a.name for a in get_experiment(task.claim_id).grid if a.independent}
+    grid = dict(task.grid)
+    names = [name for name in grid if name in independent]
+    if not names:
+        return [task]
+    out = []
+    for values in itertools.product(*(grid[name] for name in names)):
+        one = {**grid, **{name: (value,) for name, value in zip(names, values)}}
+        out.append(dataclasses.replace(task, grid=tuple(one.items())))
+    return out
+
+
+def longest_first(parts: Sequence[tuple[Any, Task]], cache: TaskCache | None) -> list:
+    """``(key, task)`` pairs in submission order for parallel executors: tasks with no recorded
+    duration first (they may be long), in the given order, then the others longest first
+    (durations of earlier runs, recorded in the cache folder)."""
     seconds = cache.durations() if cache else {}
-    known = {i: seconds.get(_duration_label(t)) for i, t in enumerate(tasks)}
-    return sorted(range(len(tasks)), key=lambda i: (known[i] is not None, -(known[i] or 0.0), i))
+    known = [seconds.get(_duration_label(task)) for _, task in parts]
+    order = sorted(range(len(parts)), key=lambda k: (known[k] is not None, -(known[k] or 0.0), k))
+    return [parts[k] for k in order]
 
 
 def _duration_label(task: Task) -> str:

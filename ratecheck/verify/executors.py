@@ -3,9 +3,11 @@ distributed cluster (``scheduler``). Every executor is a :class:`Pool` that runs
 :func:`run_task`, on the same :class:`Task` values and yields ``(index, result)`` pairs as tasks
 finish, so the three paths give the same numbers (bit for bit on NumPy).
 
-A task is one claim with its whole grid: the experiments fit a rate across their grid points
-and often serve several grid points from one run (a horizon grid read off one trajectory's
-checkpoints), so the grid is not split further.
+A task is one claim at one value of each of its independent axes (``Axis.independent``: a
+geometry, a moment order p, a depth), or the claim with its whole grid when it has none: the
+experiments fit a rate across their other axes and often serve several grid points from one run
+(a horizon grid read off one trajectory's checkpoints). ``ratecheck.verify.api`` merges a
+claim's tasks into one outcome (``merge_outcomes``) before judging it.
 """
 
 from __future__ import annotations
@@ -82,16 +84,16 @@ def run_task(task: Task) -> tuple[Any, float]:
 
 
 class Pool:
-    """Where tasks run. ``submit`` hands a task over under a caller's index; ``finished``
-    yields ``(index, (Outcome, wall seconds))`` as tasks finish, until none is pending, tasks
-    submitted while it yields included (a claim's next look starts as soon as its previous
-    look is judged: no round waits for the slowest claim). ``close(failed)`` ends the pool;
-    with ``failed`` the running tasks are abandoned."""
+    """Where tasks run. ``submit`` hands a task over under a caller's index (any sortable
+    value); ``finished`` yields ``(index, (Outcome, wall seconds))`` as tasks finish, until
+    none is pending, tasks submitted while it yields included (a claim's next look starts as
+    soon as its previous look is judged: no round waits for the slowest claim).
+    ``close(failed)`` ends the pool; with ``failed`` the running tasks are abandoned."""
 
-    def submit(self, index: int, task: Task) -> None:
+    def submit(self, index: Any, task: Task) -> None:
         raise NotImplementedError
 
-    def finished(self) -> Iterator[tuple[int, tuple[Any, float]]]:
+    def finished(self) -> Iterator[tuple[Any, tuple[Any, float]]]:
         raise NotImplementedError
 
     def close(self, failed: bool) -> None:
@@ -108,12 +110,12 @@ class InProcess(Pool):
     """This process, one task at a time, in submission order."""
 
     def __init__(self) -> None:
-        self._queue: deque[tuple[int, Task]] = deque()
+        self._queue: deque[tuple[Any, Task]] = deque()
 
-    def submit(self, index: int, task: Task) -> None:
+    def submit(self, index: Any, task: Task) -> None:
         self._queue.append((index, task))
 
-    def finished(self) -> Iterator[tuple[int, tuple[Any, float]]]:
+    def finished(self) -> Iterator[tuple[Any, tuple[Any, float]]]:
         while self._queue:
             index, task = self._queue.popleft()
             yield index, run_task(task)
@@ -149,12 +151,12 @@ class LocalProcesses(Pool):
             initializer=_init_worker,
             initargs=(os.getpid(),),
         )
-        self._futures: dict[Any, tuple[int, Task]] = {}
+        self._futures: dict[Any, tuple[Any, Task]] = {}
 
-    def submit(self, index: int, task: Task) -> None:
+    def submit(self, index: Any, task: Task) -> None:
         self._futures[self._pool.submit(run_task, task)] = (index, task)
 
-    def finished(self) -> Iterator[tuple[int, tuple[Any, float]]]:
+    def finished(self) -> Iterator[tuple[Any, tuple[Any, float]]]:
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
@@ -264,15 +266,15 @@ class DaskCluster(Pool):
 
     def _attach(self, client: Any, as_completed: Any) -> None:
         self._client = client
-        self._pending: dict[str, tuple[int, Task, Any]] = {}
+        self._pending: dict[str, tuple[Any, Task, Any]] = {}
         self._completed = as_completed([], loop=client.loop)
 
-    def submit(self, index: int, task: Task) -> None:
+    def submit(self, index: Any, task: Task) -> None:
         future = self._client.submit(run_task, task, pure=False)
         self._pending[future.key] = (index, task, future)
         self._completed.add(future)
 
-    def finished(self) -> Iterator[tuple[int, tuple[Any, float]]]:
+    def finished(self) -> Iterator[tuple[Any, tuple[Any, float]]]:
         from distributed import KilledWorker
 
         while self._pending:

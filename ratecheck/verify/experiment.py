@@ -29,6 +29,9 @@ class Axis:
 
     A numeric axis allows finite numbers ≥ ``minimum`` (and inf with ``allow_infinity``); a
     categorical axis lists its ``choices`` (names such as "spectral") and allows only those.
+    ``independent``: the claim's experiment at one value of this axis needs no other value (no
+    fit across it, no instance shared with another value's numbers), so each value can run as a
+    task of its own and the judged points merge (:func:`merge_outcomes`) into the same numbers.
     """
 
     name: str
@@ -38,6 +41,7 @@ class Axis:
     description: str = ""
     allow_infinity: bool = False
     choices: tuple[str, ...] = ()
+    independent: bool = False
 
     @property
     def categorical(self) -> bool:
@@ -88,6 +92,44 @@ class Outcome:
     control: Judgement
     rows: list[dict[str, Any]]
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def merge_outcomes(parts: Sequence[Outcome]) -> Outcome:
+    """One outcome from the outcomes of a claim's tasks (one per value of its independent axes,
+    in grid order): judged points, rows and notes concatenated (a note repeated by several
+    tasks kept once), the worst run status (diverged, then censored), extras united
+    (:func:`_unite`)."""
+    if len(parts) == 1:
+        return parts[0]
+
+    def judgement(side: str) -> Judgement:
+        judgements = [getattr(p, side) for p in parts]
+        statuses = {j.status for j in judgements}
+        status = next((s for s in ("diverged", "censored") if s in statuses), "ok")
+        notes = list(dict.fromkeys(n for j in judgements for n in j.notes))
+        return Judgement([pt for j in judgements for pt in j.points], status, notes)
+
+    extra: dict[str, Any] = {}
+    for p in parts:
+        _unite(extra, p.extra)
+    rows = [row for p in parts for row in p.rows]
+    return Outcome(judgement("result"), judgement("control"), rows, extra)
+
+
+def _unite(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Add ``extra`` to ``into``: mappings merged key by key (one entry per geometry, say),
+    equal values kept once; two different values under one key are a ValueError (the axis a
+    claim declared independent is not)."""
+    for key, value in extra.items():
+        if key not in into:
+            into[key] = value
+        elif isinstance(into[key], dict) and isinstance(value, dict):
+            _unite(into[key], value)
+        elif into[key] != value:
+            raise ValueError(
+                f"extra {key!r} differs between a claim's tasks: an axis declared independent "
+                "is not"
+            )
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ def test_a_pool_runs_tasks_submitted_while_it_yields():
         with executor:
             executor.submit(0, first)
             seen = []
-            for i, (outcome, wall_s) in executor.finished():
+            for i, _result in executor.finished():
                 seen.append(i)
                 if i == 0:
                     executor.submit(1, second)
@@ -171,13 +171,14 @@ def test_parallel_runs_start_the_longest_recorded_task_first(tmp_path):
     from ratecheck.verify.cache import TaskCache
 
     tasks = plan(["hb-not-global", "ggnc-descent", "hb-polyak-transient"], True, "numpy", 4, None)
+    parts = list(enumerate(tasks))
     cache = TaskCache(tmp_path)
-    assert longest_first(tasks, cache) == [0, 1, 2]  # nothing recorded: claim order
+    assert longest_first(parts, cache) == parts  # nothing recorded: the given order
     cache.record_duration(_duration_label(tasks[0]), 1.0)
     cache.record_duration(_duration_label(tasks[2]), 5.0)
-    assert longest_first(tasks, cache) == [1, 2, 0]  # unknown first, then longest first
+    assert [k for k, _ in longest_first(parts, cache)] == [1, 2, 0]  # unknown, then longest
     (tmp_path / "durations.json").write_text("{not json")
-    assert longest_first(tasks, cache) == [0, 1, 2]
+    assert longest_first(parts, cache) == parts
 
 
 def test_a_cached_parallel_run_records_every_task_duration(tmp_path):

@@ -30,7 +30,7 @@ rho49 = Schedule(th.thm49_rho, (th.L0, th.n_sym, th.L1))
     prediction_text="lim d log B/d log n of the Thm 4.9 bound with Lemma B.2's error",
     tolerance=0.05,
     grid=[
-        geometry_axis("the geometry (norm) of the clipped step"),
+        geometry_axis("the geometry (norm) of the clipped step", independent=True),
         horizon_axis((1000, 3162, 10_000), "horizon n (iterations)", name="n", decades=(3, 5, 5)),
     ],
     seeds=(4, 8),

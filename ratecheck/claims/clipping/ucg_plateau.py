@@ -63,7 +63,7 @@ HALF = sp.Rational(1, 2)  # the stall criterion [derived]
     },
     tolerance=0.1,
     grid=[
-        geometry_axis("the geometry (norm) of the step"),
+        geometry_axis("the geometry (norm) of the step", independent=True),
         Axis("steps", (4000,), (20_000,), 10, "iterations per run"),
         Axis(
             "rho_factor",

@@ -24,7 +24,7 @@ from ratecheck.verify.context import Context, claim
     "slope difference to momentum: −1/12",
     predictions=PREDICTIONS,
     tolerance=0.05,
-    grid=[horizon_axis((1000, 3162, 10_000)), geometry_axis()],
+    grid=[horizon_axis((1000, 3162, 10_000)), geometry_axis(independent=True)],
     seeds=(4, 8),
     experiment="the noisy nonconvex matrix problem of lmo-momentum-rate (same instances and "
     "gradient noise: skewed, σ = 1), stochastic HVP with σ_H = 1; ℓ2, ℓ∞ and spectral "

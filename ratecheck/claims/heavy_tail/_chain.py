@@ -25,9 +25,12 @@ def chain_axis() -> Axis:
     return Axis("chain", (8, 32), (4, 8, 16, 32, 64), 2, "chain lengths T (ε = √(ΔL/(192·152·T)))")
 
 
-def moment_axis(quick: tuple[float, ...], full: tuple[float, ...]) -> Axis:
-    """The moment order p of the noise: 3/2 or 2 (the orders with a prepared noise level)."""
-    return Axis("p", quick, full, 1.5, "moment order p ∈ {1.5, 2}")
+def moment_axis(
+    quick: tuple[float, ...], full: tuple[float, ...], independent: bool = False
+) -> Axis:
+    """The moment order p of the noise: 3/2 or 2 (the orders with a prepared noise level);
+    ``independent`` where the claim runs and judges each p on its own."""
+    return Axis("p", quick, full, 1.5, "moment order p ∈ {1.5, 2}", independent=independent)
 
 
 def checked_p(ps: tuple[Any, ...]) -> list[float]:

@@ -39,7 +39,7 @@ other_p = sp.Rational(7, 2) - th.p_sym
         )
     },
     tolerance=0.1,
-    grid=[chain_axis(), moment_axis((2.0, 1.5), (2.0, 1.5))],
+    grid=[chain_axis(), moment_axis((2.0, 1.5), (2.0, 1.5), independent=True)],
     seeds=(16, 24),
     experiment="one channel (r = 1), chain lengths T ∈ {4, …, 64} (ε = √(ΔL/(192ℓ₁T)), a "
     "factor 4 in ε; quick: T ∈ {8, 32}), p = 2 with σ = 10 and p = 3/2 with σ = 2 (q ≪ 1 "

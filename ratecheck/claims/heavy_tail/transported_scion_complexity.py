@@ -72,7 +72,7 @@ def rate_problem(p: float, streams, xp):
     tolerance=0.01,
     grid=[
         horizon_axis(description="horizon K (oracle calls, B = 1)"),
-        moment_axis((2.0,), (1.5, 2.0)),
+        moment_axis((2.0,), (1.5, 2.0), independent=True),
     ],
     seeds=(4, 8),
     experiment="the nonconvex cos matrix problem (Hessian-Lipschitz M = λ = 2), 8×8, spiky "

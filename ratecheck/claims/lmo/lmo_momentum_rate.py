@@ -57,7 +57,7 @@ def _uscg(norm: Any, problem: Any, t0: float, step_of: Any) -> Callable:
         )
     },
     tolerance=0.05,
-    grid=[horizon_axis(), geometry_axis()],
+    grid=[horizon_axis(), geometry_axis(independent=True)],
     seeds=(4, 8),
     experiment="noisy nonconvex matrix problem with skewed zero-mean noise (centred "
     "exponential), K over 1 (quick) or 1.5 (full) decades; slope of log mean_k ‖∇f(x_k)‖_* vs "

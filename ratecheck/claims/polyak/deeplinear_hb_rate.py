@@ -34,9 +34,9 @@ from ratecheck.verify.context import Axis, Context, claim
     },
     tolerance=5e-3,
     grid=[
-        Axis("depth", (2, 4), (2, 3, 4, 5), 2, "number of layers ℓ"),
-        Axis("kappa", (50.0,), (50.0,), 1.0, "σ_max²(X)/σ_min²(X)"),
-        Axis("width", (128,), (256,), 16, "hidden width m ≥ d"),
+        Axis("depth", (2, 4), (2, 3, 4, 5), 2, "number of layers ℓ", independent=True),
+        Axis("kappa", (50.0,), (50.0,), 1.0, "σ_max²(X)/σ_min²(X)", independent=True),
+        Axis("width", (128,), (256,), 16, "hidden width m ≥ d", independent=True),
     ],
     seeds=(4, 8),
     experiment="d = 16, n = 8, d_y = 3, κ = 50, depths 2–5, width 128 (quick) or 256; "

@@ -44,7 +44,15 @@ def schatten_constants(p: float, r: int) -> tuple[float, float]:
     tolerance=0.05,
     grid=[
         horizon_axis(),
-        Axis("p", (2.0, 4.0, math.inf), (2.0, 4.0, math.inf), 2.0, "Schatten p ≥ 2", True),
+        Axis(
+            "p",
+            (2.0, 4.0, math.inf),
+            (2.0, 4.0, math.inf),
+            2.0,
+            "Schatten p ≥ 2",
+            allow_infinity=True,
+            independent=True,
+        ),
     ],
     seeds=(4, 8),
     experiment="the noisy nonconvex 8×8 matrix problem of lmo-momentum-rate (skewed noise), "
