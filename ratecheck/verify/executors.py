@@ -137,41 +137,66 @@ class LocalProcesses(Pool):
     (:func:`_exit_with_parent`)."""
 
     def __init__(self, workers: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         threads = str(max(1, (os.cpu_count() or 1) // workers))
         self._environ = {name: os.environ.get(name) for name in THREAD_VARIABLES}
         for name, value in self._environ.items():
             if value is None:
                 os.environ[name] = threads  # inherited by the workers spawned from here
-        self._pool = ProcessPoolExecutor(
-            workers,
+        self._workers = workers
+        self._pool = self._start()
+        self._futures: dict[Any, tuple[Any, Task]] = {}
+        self._attempts: dict[Any, int] = {}
+
+    def _start(self) -> Any:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(
+            self._workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
             initargs=(os.getpid(),),
         )
-        self._futures: dict[Any, tuple[Any, Task]] = {}
 
     def submit(self, index: Any, task: Task) -> None:
         self._futures[self._pool.submit(run_task, task)] = (index, task)
 
     def finished(self) -> Iterator[tuple[Any, tuple[Any, float]]]:
+        """As tasks finish. A worker that dies breaks the pool: every task then in flight
+        runs again once on a fresh pool; one in flight at a second death is lost, and after
+        the others finish a TaskFailed names the lost ones."""
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
+        lost: list[Task] = []
         while self._futures:
             done, _ = wait(self._futures, return_when=FIRST_COMPLETED)
+            broken = []
             for future in sorted(done, key=lambda f: self._futures[f][0]):
+                index, task = self._futures.pop(future)
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    lost = ", ".join(sorted(t.claim_id for _, t in self._futures.values()))
-                    raise TaskFailed(
-                        f"a worker process died while running one of: {lost}"
-                    ) from None
-                index, _ = self._futures.pop(future)
+                    broken.append((index, task))
+                    continue
                 yield index, result
+            if broken:  # every other future of the broken pool fails too
+                broken += list(self._futures.values())
+                self._futures.clear()
+                _stop(self._pool, terminate=True)
+                self._pool = self._start()
+                for index, task in broken:
+                    self._attempts[index] = self._attempts.get(index, 0) + 1
+                    if self._attempts[index] > 1:
+                        lost.append(task)
+                    else:
+                        self.submit(index, task)
+        if lost:
+            names = ", ".join(sorted(t.claim_id for t in lost))
+            raise TaskFailed(
+                f"a worker process died while running one of: {names} (run twice; the other "
+                "tasks finished)"
+            )
 
     def close(self, failed: bool) -> None:
         _stop(self._pool, terminate=failed or bool(self._futures))
@@ -270,22 +295,27 @@ class DaskCluster(Pool):
         self._completed = as_completed([], loop=client.loop)
 
     def submit(self, index: Any, task: Task) -> None:
-        future = self._client.submit(run_task, task, pure=False)
+        future = self._client.submit(run_task, task, pure=False, retries=1)
         self._pending[future.key] = (index, task, future)
         self._completed.add(future)
 
     def finished(self) -> Iterator[tuple[Any, tuple[Any, float]]]:
+        """As tasks finish; a task the cluster loses (a dead worker, a lost connection; the
+        scheduler retries it once) is named in a TaskFailed after the others finish."""
         from distributed import KilledWorker
 
+        lost = []
         while self._pending:
             future = next(self._completed)
             index, task, _ = self._pending.pop(future.key)
             try:
-                yield index, future.result()
-            except (KilledWorker, OSError) as exc:  # a dead worker or a lost connection
-                raise TaskFailed(
-                    f"the cluster lost task {task.claim_id} ({type(exc).__name__})"
-                ) from None
+                result = future.result()
+            except (KilledWorker, OSError) as exc:
+                lost.append(f"{task.claim_id} ({type(exc).__name__})")
+                continue
+            yield index, result
+        if lost:
+            raise TaskFailed(f"the cluster lost task {', '.join(lost)}; the other tasks finished")
 
     def close(self, failed: bool) -> None:
         self._client.cancel([future for _, _, future in self._pending.values()])

@@ -62,7 +62,7 @@ USER_CLAIMS = textwrap.dedent(
     """
     import os, time
     import sympy as sp
-    from ratecheck import Claim, Provenance, define_claim
+    from ratecheck import Claim, Provenance, claim, define_claim
     from ratecheck.verify.experiment import Outcome
     from ratecheck.verify.verdict import Judgement, Point
 
@@ -86,6 +86,18 @@ USER_CLAIMS = textwrap.dedent(
 
     SLEEPY = define_claim(_claim("test-sleepy"), run=sleepy)
     DYING = define_claim(_claim("test-dying"), run=dying)
+
+
+    @claim(id="test-dies-once", kind="identity", prediction="0", tolerance=0.1,
+           statement="test", source="test", control="test", control_prediction="1")
+    def dies_once(ctx):
+        '''Its worker dies the first time it runs (a marker file); then it judges 0.'''
+        marker = os.environ["RATECHECK_TEST_MARKER"]
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            os._exit(3)
+        ctx.judge(0.0, method="m", where={})
+        ctx.judge(0.0, method="m", where={}, role="control")
     """
 )
 
@@ -128,11 +140,20 @@ def test_dead_worker_is_reported_and_finished_results_kept(user_claims, tmp_path
     argv = ["verify", "hb-not-global", "test-dying", "--quick", "--workers", "2", "--out"]
     assert main([*argv, str(out)]) == 1
     err = capsys.readouterr().err
-    assert "a worker process died while running one of: test-dying" in err
+    assert "a worker process died while running one of: test-dying (run twice" in err
     assert "not finished: test-dying" in err
     doc = json.loads((out / "verdicts.json").read_text())
     assert [r["claim"] for r in doc["verdicts"]] == ["hb-not-global"]
     assert doc["unfinished"] == ["test-dying"]
+
+
+def test_a_task_whose_worker_dies_once_runs_again(user_claims, tmp_path, monkeypatch):
+    import executor_test_claims  # noqa: F401
+
+    monkeypatch.setenv("RATECHECK_TEST_MARKER", str(tmp_path / "died"))
+    verdicts = ratecheck.verify(["test-dies-once", "hb-not-global"], quick=True, workers=2)
+    assert (tmp_path / "died").exists()  # the first attempt's worker died
+    assert [v.outcome for v in verdicts] == ["checked", "checked"]
 
 
 def test_a_pool_runs_tasks_submitted_while_it_yields():
