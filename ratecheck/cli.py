@@ -13,6 +13,7 @@ import json
 import math
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 
 from ratecheck.errors import UsageError
@@ -109,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_bench.add_argument("--quick", action="store_true", help="small sizes (seconds)")
     p_bench.add_argument("--backend", default="numpy", help="numpy (default) or cupy")
     p_bench.add_argument("--json", metavar="FILE", help="write the rows and targets as JSON")
+    p_bench.add_argument(
+        "--suite",
+        action="store_true",
+        help="the scaling record instead: every claim (full mode; --quick: quick mode), "
+        "uncached, in this process, on 2 local workers and on a 2-process Dask LocalCluster "
+        "(needs the cluster extra), with a schedule simulation for 8, 32 and 128 workers",
+    )
 
     p_plot = sub.add_parser("plot", help="figures from a results folder (no rerun)")
     p_plot.add_argument("folder", metavar="DIR", help="a folder written by verify --out")
@@ -475,6 +483,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from ratecheck.backend import namespace
+
+    if args.suite:
+        return _bench_suite(args)
     from ratecheck.bench import run_lmo_benchmark, run_ns_dtype_benchmark, run_seeds_benchmark
     from ratecheck.bench.ns_dtypes import comparisons as ns_comparisons
 
@@ -520,6 +531,45 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({**result, "ns_dtypes": dtypes, "batched_seeds": seeds}, fh, indent=2)
+    return EXIT_OK
+
+
+def _bench_suite(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from ratecheck.bench.suite import run_suite_benchmark
+
+    if args.backend != "numpy":
+        raise UsageError("bench --suite runs on numpy only (valid: --backend numpy)")
+    executors = [(1, 0), (2, 0)]
+    if importlib.util.find_spec("distributed") is not None:
+        executors.append((0, 2))
+    else:
+        print("Dask distributed not installed: no cluster run (pip install 'ratecheck[cluster]')")
+
+    def report(run: dict) -> None:
+        counts = Counter(run["outcomes"].values())
+        print(
+            f"{run['executor']:>18}: wall {run['wall_s']:.1f} s, CPU {run['cpu_s']:.1f} s, "
+            + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())),
+            flush=True,
+        )
+
+    mode = "quick" if args.quick else "full"
+    print(f"the suite in {mode} mode, uncached, on {len(executors)} executors")
+    result = run_suite_benchmark(quick=args.quick, executors=executors, report=report)
+    print(
+        f"{result['tasks']} tasks, {result['task_seconds']:.1f} task seconds (first run), "
+        f"longest task {result['longest_task_s']:.1f} s"
+    )
+    for workers, wall in result["simulated_wall_s"].items():
+        print(f"simulated wall on {workers} workers: {wall:.1f} s")
+    for t in result["targets"]:
+        verdict = "PASS" if t["passed"] else "FAIL"
+        print(f"{verdict}  {t['target']}: measured {t['measured']:.3g} (limit {t['limit']:g})")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(result, fh, indent=2)
     return EXIT_OK
 
 

@@ -1,0 +1,48 @@
+"""The suite benchmark's schedule simulation and plumbing (never its timings)."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ratecheck.bench.suite import Look, run_once, simulate
+
+
+def _claim(*looks):
+    return [Look("c", 4 * 2**i, tuple(seconds)) for i, seconds in enumerate(looks)]
+
+
+def test_one_worker_takes_the_sum_and_many_workers_the_critical_path():
+    claims = [_claim((3.0, 1.0), (2.0,)), _claim((4.0,))]
+    assert simulate(claims, 1) == pytest.approx(10.0)
+    assert simulate(claims, 100) == pytest.approx(5.0)  # max(3 + 2, 4)
+
+
+def test_longest_ready_task_first():
+    claims = [_claim((1.0,)), _claim((1.0,)), _claim((2.0,))]
+    assert simulate(claims, 2) == pytest.approx(2.0)  # 2 | 1 + 1
+
+
+durations = st.lists(st.floats(0.01, 100), min_size=1, max_size=4)
+
+
+@given(st.lists(st.lists(durations, min_size=1, max_size=3), min_size=1, max_size=6))
+def test_simulated_wall_lies_between_the_lower_bounds_and_the_sum(shape):
+    claims = [_claim(*looks) for looks in shape]
+    total = sum(s for looks in shape for look in looks for s in look)
+    critical = max(sum(max(look) for look in looks) for looks in shape)
+    for workers in (1, 2, 8):
+        wall = simulate(claims, workers)
+        assert max(total / workers, critical) - 1e-9 <= wall <= total + 1e-9
+    assert simulate(claims, 1) == pytest.approx(total)
+
+
+def test_a_run_records_every_look_of_every_claim():
+    result = run_once(quick=True, ids=["hb-not-global", "deeplinear-hb-rate"])
+    assert result["claims"] == ["hb-not-global", "deeplinear-hb-rate"]
+    assert result["wall_s"] > 0 and result["cpu_s"] > 0
+    (hb,), deep = result["looks"]
+    assert len(hb["seconds"]) == 1  # no independent axis: one task
+    assert len(deep[0]["seconds"]) == 2  # one task per depth (independent axis)
+    assert all(not math.isnan(s) for looks in result["looks"] for k in looks for s in k["seconds"])
