@@ -9,6 +9,7 @@ CuPy runs see identical random numbers (reference/conventions.md §1).
 from __future__ import annotations
 
 import importlib.util
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -36,12 +37,19 @@ BACKENDS = ("numpy", "cupy")
 
 def array_namespace(*arrays: Any) -> ModuleType:
     """array-api-compat's ``array_namespace``, with a fast path for plain NumPy arrays (the
-    generic lookup costs ~6 µs a call, which adds up in per-step code)."""
-    if all(type(a) is np.ndarray for a in arrays):
-        import array_api_compat.numpy as xp_numpy
+    generic lookup costs ~6 µs a call, which adds up in per-step code: the hot problems and
+    solvers ask millions of times a run)."""
+    for a in arrays:
+        if type(a) is not np.ndarray:
+            return _compat_namespace(*arrays)
+    return _numpy_namespace()
 
-        return xp_numpy
-    return _compat_namespace(*arrays)
+
+@cache
+def _numpy_namespace() -> ModuleType:
+    import array_api_compat.numpy as xp_numpy
+
+    return xp_numpy
 
 
 def _cupy_problem() -> str | None:
