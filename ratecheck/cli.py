@@ -218,6 +218,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _verdict_row(v) -> tuple[str, ...]:
+    from ratecheck.figures.report import referee_cell
+
     h = v.result.headline
     c = v.control.headline
     return (
@@ -232,6 +234,7 @@ def _verdict_row(v) -> tuple[str, ...]:
         v.result.outcome + ("" if v.result.status == "ok" else f" ({v.result.status})"),
         f"{v.control.outcome} ({_fmt(c.measured)})",
         v.outcome,
+        referee_cell(v.referee_outcome),
         f"{v.wall_s:.1f}",
     )
 
@@ -334,7 +337,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     grid = dict(args.grid)
     header = (*VERDICT_COLUMNS, "wall_s")
-    widths = (max(map(len, ids)), 14, 10, 16, 36, 6, 8, 22, 8, 6)
+    widths = (max(map(len, ids)), 14, 10, 16, 36, 6, 8, 22, 8, 13, 6)
     verdicts = []
 
     progress = Progress(len(ids), enabled=not args.quiet and sys.stderr.isatty())
@@ -384,6 +387,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_USAGE if exc.user_claim else EXIT_UNEXPECTED  # a user's claim that raises
     _write_json(args.json, verdicts)
     from ratecheck.figures import plot_results
+    from ratecheck.referee.crosscheck import REFEREE
+    from ratecheck.referee.crosscheck import summary as referee_summary
     from ratecheck.verify.store import read_results
 
     try:
@@ -403,6 +408,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"  {v.claim.id}: {p}")
         if v.finding:
             print(f"  FINDING {v.finding}")
+        if v.referee_outcome is not None:
+            print(f"  PEP referee {v.claim.id}: {referee_summary(v.extra[REFEREE])}")
     print(
         tally([v.outcome for v in verdicts]) + " (checked: the claim holds, its control is refuted)"
     )

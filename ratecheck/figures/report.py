@@ -58,6 +58,7 @@ def _summary_rows(records: list[dict[str, Any]]) -> list[list[str]]:
                 r["verdict"],
                 f"{r['control_verdict']} ({_num(r['control_measured'])})",
                 r.get("outcome", "checked" if r["checked"] else "NO"),
+                referee_cell(r.get("referee_outcome")),
                 "derived" if r.get("derived") else "paper",
             ]
         )
@@ -74,7 +75,15 @@ VERDICT_COLUMNS = (
     "verdict",
     "control (measured)",
     "outcome",
+    "PEP",
 )  # the verdict table's columns, shared with the CLI (which adds wall_s)
+
+
+def referee_cell(outcome: str | None) -> str:
+    """The PEP column: the worst-case referee's outcome, "—" for a claim without one."""
+    return {None: "—", "unavailable": "not installed"}.get(outcome, outcome)
+
+
 HEADER = [*VERDICT_COLUMNS, "provenance"]
 POINT_HEADER = [
     "point",
@@ -175,6 +184,36 @@ def _missing_figure(path: Path, why: str, folder: Path, word: str = "figure") ->
     )
 
 
+REFEREE_HEADER = ("where", "N", "PEP worst case", "reliable", "gap", "check", "value", "outcome")
+
+
+def _referee_rows(referee: dict) -> list[tuple[str, ...]]:
+    """One row per check of the worst-case referee (ratecheck.referee.crosscheck)."""
+    return [
+        (
+            ", ".join(f"{k}={v}" for k, v in e["where"].items()),
+            str(e["horizon"]),
+            f"{e['pep_value']:.6g}",
+            "yes" if e["reliable"] else f"no: {e['reason']}",
+            f"{e['pep_gap']:.2g}",
+            c["check"],
+            f"{c['value']:.6g}",
+            c["outcome"],
+        )
+        for e in referee["entries"]
+        for c in e["checks"]
+    ]
+
+
+def _referee_text(r: dict) -> str | None:
+    referee = r.get("referee")
+    if referee is None:
+        return None
+    if not referee["available"]:
+        return f"Worst-case referee: {referee['reason']}"
+    return f"Worst-case referee (PEPit certificates): {r.get('referee_outcome')}"
+
+
 def _tally(records, unfinished) -> str:
     text = tally([r.get("outcome", "checked" if r["checked"] else "") for r in records]) + "."
     if unfinished:
@@ -197,6 +236,10 @@ def _markdown(records, provenance, unfinished, figures, folder: Path, damaged) -
             out.append(_md_table(POINT_HEADER, _point_rows(r["control_points"])))
         if r.get("finding"):
             out += ["", f"**Finding:** {r['finding']}"]
+        if _referee_text(r):
+            out += ["", _referee_text(r)]
+            if r["referee"]["entries"]:
+                out += ["", _md_table(REFEREE_HEADER, _referee_rows(r["referee"]))]
         out += [""] + [f"- note: {n}" for n in r.get("notes", [])]
         for path in figures.get(r["claim"], []):
             if path in damaged:
@@ -239,6 +282,10 @@ def _html(records, provenance, unfinished, figures, folder: Path, damaged) -> st
             parts.append(_html_table(POINT_HEADER, _point_rows(r["control_points"]), "points"))
         if r.get("finding"):
             parts.append(f"<p class='finding'>Finding: {html.escape(r['finding'])}</p>")
+        if _referee_text(r):
+            parts.append(f"<p>{html.escape(_referee_text(r))}</p>")
+            if r["referee"]["entries"]:
+                parts.append(_html_table(REFEREE_HEADER, _referee_rows(r["referee"]), "points"))
         if r.get("notes"):
             parts.append(
                 "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in r["notes"]) + "</ul>"

@@ -30,7 +30,7 @@ import types
 from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -183,10 +183,18 @@ def task_key(
         "version": ratecheck.__version__,
         "numpy": version("numpy"),
         "scipy": version("scipy"),
+        "pepit": _installed("pepit"),  # the referee's certificates are part of an outcome
         "code": code_fingerprint(),
         "claim_code": claim_code,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
 
 
 def _plain(value: Any) -> Any:

@@ -356,6 +356,8 @@ _RECORD = {  # Verdict.record(): what report.py and plots.py read of a verdict r
     "checked": BOOL,
     "outcome?": STR,
     "finding?": STR_OR_NULL,
+    "referee_outcome?": STR_OR_NULL,
+    "referee?": (dict,),
     "points": ListOf(POINT_SPEC),
     "control_points?": ListOf(POINT_SPEC),
     "notes?": ListOf(STR),

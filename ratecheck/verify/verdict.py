@@ -280,13 +280,29 @@ class Verdict:
 
     @property
     def checked(self) -> bool:
-        """The claim holds and its control is refuted: the only outcome that counts as checked."""
-        return self.result.outcome == "holds" and self.control.outcome == "refuted"
+        """The claim holds, its control is refuted and no worst-case referee refutes it: the only
+        outcome that counts as checked."""
+        return (
+            self.result.outcome == "holds"
+            and self.control.outcome == "refuted"
+            and self.referee_outcome != "refuted"
+        )
+
+    @property
+    def referee_outcome(self) -> str | None:
+        """The worst-case referee's outcome (``ratecheck.referee``): holds, refuted,
+        inconclusive, "unavailable" without PEPit, None for a claim without a referee."""
+        from ratecheck.referee.crosscheck import REFEREE, outcome
+
+        return outcome(self.extra.get(REFEREE))
 
     @property
     def outcome(self) -> str:
         """checked, or the claim's own outcome (refuted, inconclusive), or "unchecked" when the
-        claim holds but its control was not refuted."""
+        claim holds but its control was not refuted; "refuted" also when its worst-case referee
+        is refuted (a measurement above a certified worst case, or a bound below one)."""
+        if self.referee_outcome == "refuted":
+            return "refuted"
         if self.checked:
             return "checked"
         if self.result.outcome == "holds":
@@ -342,6 +358,7 @@ class Verdict:
             "control_predicted": c.predicted if c else None,
             "checked": self.checked,
             "outcome": self.outcome,
+            "referee_outcome": self.referee_outcome,
             "finding": self.finding,
             "points": self.result.records(),
             "control_points": self.control.records(),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ratecheck.claims.polyak._referee import referee
 from ratecheck.problems import lrp_function, scalar_quadratic
+from ratecheck.referee import pep
 from ratecheck.solvers import heavy_ball
 from ratecheck.theory import polyak as th
 from ratecheck.theory.claim import Prediction, Provenance
@@ -53,6 +55,9 @@ def hb_not_global(ctx: Context) -> None:
     over seeds form the interval. Control: the same heavy ball from the same starts on the
     quadratic f = 25x²/2 (within the same μ, L bounds), which converges to 0 and so does not
     reach the cycle.
+    Referee (with the pepit extra): PEPit's worst case of |x_N − x*|/|x_0 − x*| over L-smooth
+    μ-strongly convex functions for the same (α, β), N ∈ {1, 2, 3, 5, 8}, against the LRP runs'
+    largest ratio; the certificate at N = 8 must be at least 1 (no contraction).
     """
     cycle = np.array(ctx.expression(), dtype=float).ravel()
     alpha, beta = float(th.LRP_ALPHA), float(th.LRP_BETA)
@@ -71,6 +76,17 @@ def hb_not_global(ctx: Context) -> None:
             checkpoints="all",
         )
         x = trace.metrics["x"]
+        if role == "claim":  # x* = 0: |x_t − x*|/|x_0 − x*| per seed and step
+            referee(
+                ctx,
+                where,
+                method=problem.name,
+                certify=lambda N: pep.heavy_ball_smooth_strongly_convex(
+                    float(th.LRP_MU), float(th.LRP_L), alpha, beta, N
+                ),
+                measured=np.abs(x) / np.abs(x[:, :1]),
+                grows=True,
+            )
         late = x[:, -3:]
         dist = np.min(
             [np.max(np.abs(late - np.roll(cycle, s)), axis=1) for s in range(cycle.size)], axis=0

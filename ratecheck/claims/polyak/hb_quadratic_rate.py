@@ -8,7 +8,9 @@ import numpy as np
 
 from ratecheck.claims.polyak._acceleration import distance
 from ratecheck.claims.polyak._quadratic import worst_step
+from ratecheck.claims.polyak._referee import referee
 from ratecheck.problems import quadratic
+from ratecheck.referee import pep
 from ratecheck.solvers import gd, heavy_ball
 from ratecheck.theory import polyak as th
 from ratecheck.theory.claim import Prediction, Provenance
@@ -69,17 +71,22 @@ def hb_quadratic_rate(ctx: Context) -> None:
     z_t/(C₀β^{t/2}) is largest: z_t there (interval: the seeds' range at that step) must not
     exceed C₀β^{t/2} (tolerance 0), so the envelope holds at every step. Control: GD, whose rate
     is 1 − 1/κ, judged against √β and the same envelope.
+    Referee (with the pepit extra): PEPit's worst case of ‖x_N − x*‖/‖x_0 − x*‖, N ∈ {1, 2, 3,
+    5, 8}, over quadratics with spectrum in [μ, L] for heavy ball's (η, β), against the measured
+    largest ‖e_N‖/‖e_0‖ and the envelope's bound on it √2·C₀β^{N/2} [derived: ‖e_N‖ ≤ √2·z_N·
+    ‖e_0‖]; and over L-smooth μ-strongly convex functions for GD's η, against GD's ratio.
     """
     for where in ctx.points("kappa"):
         k = where["kappa"]
         steps = math.ceil(RATE_DECADES * math.log(10) / (1 - ctx.predicted(where)))
         problem = quadratic(k, DIM, ctx.streams(where), ctx.xp, centered=True)
         window = (steps // 5, steps)
-        errors = {}
+        errors, ratios, methods = {}, {}, {}
         for role, method in (
             ("claim", heavy_ball(eta_hb(L=1.0), beta_hb(kappa=k))),
             ("control", gd(eta_gd(L=1.0))),
         ):
+            methods[role] = method
             trace = ctx.run(
                 method,
                 problem,
@@ -93,6 +100,7 @@ def hb_quadratic_rate(ctx: Context) -> None:
             previous = np.concatenate([dist[:, :1], dist[:, :-1]], axis=1)  # e_{−1} = e_0
             z = np.sqrt(dist**2 + previous**2)
             errors[role] = (method.name, trace.steps, z / z[:, :1])
+            ratios[role] = dist / dist[:, :1]
             ctx.series(
                 trace.steps,
                 errors[role][2],
@@ -108,6 +116,26 @@ def hb_quadratic_rate(ctx: Context) -> None:
             method="C0*beta^(t/2)",
             metric="stacked_error",
             prediction="envelope",
+        )
+        hb, gd_method = methods["claim"], methods["control"]
+        referee(  # ‖e_N‖/‖e_0‖ ≤ √2·z_N ≤ √2·C₀β^{N/2} (z stacks e_N and e_{N−1}, e_{−1} = e_0)
+            ctx,
+            where,
+            method=hb.name,
+            certify=lambda N, k=k, p=hb.params: pep.heavy_ball_quadratic(
+                1 / k, 1.0, p["eta"], p["beta"], N
+            ),
+            measured=ratios["claim"],
+            bound=lambda N, bound=bound: math.sqrt(2) * bound[N],
+        )
+        referee(
+            ctx,
+            where,
+            method=gd_method.name,
+            certify=lambda N, k=k, p=gd_method.params: pep.gradient_descent(
+                1 / k, 1.0, p["eta"], N
+            ),
+            measured=ratios["control"],
         )
         for role, (name, at, z) in errors.items():
             rate = linear_rate(at, z, window)
