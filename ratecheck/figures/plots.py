@@ -28,7 +28,7 @@ import numpy as np
 from ratecheck.errors import UsageError
 from ratecheck.verify.store import temporary_beside
 
-COLORS = {"claim": "tab:blue", "control": "tab:red", "predicted": "black"}
+COLORS = {"claim": "tab:blue", "control": "tab:red", "predicted": "black", "referee": "black"}
 OUTCOME_COLORS = {"holds": "tab:green", "refuted": "tab:red", "inconclusive": "tab:orange"}
 MAX_DECISION_ROWS = 40
 
@@ -69,6 +69,9 @@ def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metri
             color = cycle[i % len(cycle)] if shared else COLORS.get(role, "gray")
             if role == "predicted":
                 ax.plot(steps, positive[0], "--", color=color, lw=1.2, label=f"predicted {method}")
+                continue
+            if role == "referee":  # certified worst cases at a few horizons (PEPit)
+                ax.plot(steps, positive[0], "o", color=COLORS["referee"], ms=4, label=method)
                 continue
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: no data there

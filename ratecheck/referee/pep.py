@@ -104,6 +104,8 @@ Measured facts (PEPit 0.5.1, CVXPY 1.9.3, CLARABEL 0.11.1, SCS 3.3.1; two busy C
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import time
 import warnings
@@ -364,8 +366,8 @@ def heavy_ball_quadratic_worst_case(
     problem = None
     for solver in SOLVERS:  # the first that solves both problems
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+                warnings.simplefilter("ignore")  # PEPit prints its gap warnings: kept out
                 tau = build().pep.solve(wrapper="cvxpy", solver=solver, verbose=0)
                 problem = build()
                 problem.pep.solve(

@@ -181,7 +181,7 @@ class Context:
         metrics: Sequence[str] | None = None,
     ) -> None:
         """Store a trace's metrics (all, or those named) as rows at a grid point."""
-        param, x = _abscissa(where)
+        param, x = abscissa(where)
         for metric in metrics or trace.metrics:
             self.rows += trace_rows(
                 self.claim.id, role, method, param, x, trace.steps, trace.metrics[metric], metric
@@ -203,7 +203,7 @@ class Context:
         """Store a per-step series derived from runs (S, len(steps)) as rows, thinned to about
         ``max_points`` geometric checkpoints; placed at the grid point's first numeric axis, or
         at ``param`` = ``x`` where given (a claim without grid axes, one panel per setting)."""
-        at_param, at_x = _abscissa(where or {})
+        at_param, at_x = abscissa(where or {})
         self.rows += trace_rows(
             self.claim.id,
             role,
@@ -244,7 +244,7 @@ class Context:
         """The predicted curve over ``steps`` (the claim's expression, or a named prediction,
         in the symbol ``symbol``), stored as "predicted" rows beside the method's rows."""
         values = self.predicted(where, prediction, **{symbol: np.asarray(steps), **symbols})
-        param, x = _abscissa(where)
+        param, x = abscissa(where)
         self.rows += predicted_rows(self.claim.id, method, param, x, steps, values, metric)
         return values
 
@@ -365,7 +365,7 @@ class Context:
         )
 
 
-def _abscissa(where: Where) -> tuple[str, float]:
+def abscissa(where: Where) -> tuple[str, float]:
     """The axis name and value of a grid point's first numeric axis (rows' param and x); 0 for
     a point without one (figures group rows by x, and NaN would never group)."""
     for name, value in where.items():
@@ -465,4 +465,4 @@ def _family_of(run_function: Callable) -> str:
     return "user"
 
 
-__all__ = ["Axis", "Context", "Prediction", "claim", "describe", "predicted_at"]
+__all__ = ["Axis", "Context", "Prediction", "abscissa", "claim", "describe", "predicted_at"]

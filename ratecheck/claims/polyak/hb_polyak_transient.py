@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ratecheck.claims.polyak._quadratic import worst_step
-from ratecheck.claims.polyak._referee import referee
+from ratecheck.claims.polyak._referee import HORIZONS, referee, worst_case_instance
 from ratecheck.problems import quadratic
 from ratecheck.referee import pep
 from ratecheck.solvers import heavy_ball
@@ -62,7 +62,8 @@ def hb_polyak_transient(ctx: Context) -> None:
     diagonalizable bound ρ^t, judged as tight at its own farthest step.
     Referee (with the pepit extra): PEPit's worst case of ‖x_N − x*‖/‖x_0 − x*‖ over quadratics
     with spectrum in [μ, L] for the same (α, β), N ∈ {1, 2, 3, 5, 8}, against the measured worst
-    direction (each eigen-direction started alone is an instance) and (1 + (1+ρ)N)ρ^N.
+    direction (each eigen-direction started alone is an instance) and (1 + (1+ρ)N)ρ^N; and
+    the testbed's heavy ball run on PEPit's worst-case quadratic at N = 8 must reach it.
     """
     for where in ctx.points("kappa"):
         k = where["kappa"]
@@ -102,7 +103,9 @@ def hb_polyak_transient(ctx: Context) -> None:
             ),
             measured=worst,
             bound=lambda N, where=where: ctx.predicted(where, t=N),
+            metric="worst_direction",
         )
+        worst_case_instance(ctx, where, method, k, HORIZONS[-1])
         for role, prediction, name in (
             ("claim", None, "(1+(1+rho)t)rho^t"),
             ("control", "diagonalizable", "rho^t"),
