@@ -74,7 +74,8 @@ def hb_quadratic_rate(ctx: Context) -> None:
     Referee (with the pepit extra): PEPit's worst case of ‖x_N − x*‖/‖x_0 − x*‖, N ∈ {1, 2, 3,
     5, 8}, over quadratics with spectrum in [μ, L] for heavy ball's (η, β), against the measured
     largest ‖e_N‖/‖e_0‖ and the envelope's bound on it √2·C₀β^{N/2} [derived: ‖e_N‖ ≤ √2·z_N·
-    ‖e_0‖]; and over L-smooth μ-strongly convex functions for GD's η, against GD's ratio.
+    ‖e_0‖]; and over L-smooth μ-strongly convex functions for GD's η, against GD's ratio and
+    its textbook tight rate max(|1 − ημ|, |1 − ηL|)^N.
     """
     for where in ctx.points("kappa"):
         k = where["kappa"]
@@ -136,6 +137,9 @@ def hb_quadratic_rate(ctx: Context) -> None:
                 1 / k, 1.0, p["eta"], N
             ),
             measured=ratios["control"],
+            bound=lambda N, k=k, p=gd_method.params: pep.gradient_descent_rate(
+                1 / k, 1.0, p["eta"], N
+            ),
         )
         for role, (name, at, z) in errors.items():
             rate = linear_rate(at, z, window)
