@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("PEPit")
 
 from ratecheck.errors import UsageError
-from ratecheck.referee import (
+from ratecheck.referee.pep import (
     GAP_TOL,
     PEPIT_MISSING,
     RELIABLE_HORIZONS,
