@@ -65,7 +65,8 @@ def entry(
     where: Mapping[str, Any],
 ) -> dict[str, Any]:
     """A referee entry: the certificate's fields (``pep_value`` = √τ, ``pep_tau`` = τ, per
-    solver value and status, gap, reliability) beside its checks."""
+    solver value and status, gap, reliability) beside its checks. Not its solve time: an
+    outcome holds only what the same inputs reproduce."""
     return {
         "method": method,
         "where": dict(where),
@@ -78,7 +79,6 @@ def entry(
         "pep_gap": certificate.gap,
         "reliable": certificate.reliable,
         "reason": certificate.reason,
-        "seconds": certificate.seconds,
         "checks": list(checks),
     }
 
@@ -126,7 +126,6 @@ def summary(referee: Mapping[str, Any]) -> str:
     horizons = sorted({e["horizon"] for e in entries})
     values = [e["pep_value"] for e in entries if e["reliable"]]
     gaps = [e["pep_gap"] for e in entries if math.isfinite(e["pep_gap"])]
-    seconds = sum(e["seconds"] for e in entries)
     span = f"worst case {min(values):.4g} … {max(values):.4g}, " if values else ""
     unreliable = sum(not e["reliable"] for e in entries)
     refuted = [
@@ -137,7 +136,7 @@ def summary(referee: Mapping[str, Any]) -> str:
     ]
     text = (
         f"{outcome(referee)}: N ∈ {horizons}, {span}largest gap {max(gaps, default=math.nan):.2g}"
-        f", {len(entries)} certificates in {seconds:.1f} s"
+        f", {len(entries)} certificates"
     )
     if unreliable:
         text += f", {unreliable} unreliable"
