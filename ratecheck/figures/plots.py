@@ -71,7 +71,8 @@ def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metri
                 ax.plot(steps, positive[0], "--", color=color, lw=1.2, label=f"predicted {method}")
                 continue
             if role == "referee":  # certified worst cases at a few horizons (PEPit)
-                ax.plot(steps, positive[0], "o", color=COLORS["referee"], ms=4, label=method)
+                marker = "os^D"[i % 4]  # one marker per certified method
+                ax.plot(steps, positive[0], marker, color=COLORS["referee"], ms=4, label=method)
                 continue
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: no data there
@@ -92,7 +93,7 @@ def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metri
                 )
         ax.set_yscale("log")
         ax.set_xlabel("t")
-        ax.set_title(f"{rows[0]['param']} = {x:g}" if rows else "")
+        ax.set_title(f"{rows[0]['param']} = {x:g}" if rows and rows[0]["param"] else "")
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel(metric)
     axes[0][-1].legend(fontsize=7)

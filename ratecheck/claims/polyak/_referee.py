@@ -46,6 +46,7 @@ def referee(
     bound: Callable[[int], float] | None = None,
     grows: bool = False,
     metric: str | None = None,
+    role: str | None = None,
     horizons: tuple[int, ...] = HORIZONS,
 ) -> None:
     """Judge ``measured`` ((S, T + 1) ratios ‖x_t − x*‖/‖x_0 − x*‖ per seed; the worst seed
@@ -53,7 +54,9 @@ def referee(
     judge that the certified worst case at the largest horizon is at least 1 (the method does
     not contract over the class). ``metric``: the row metric the measured ratio is drawn as;
     the reliable certificates are stored beside it as "referee" rows (the PEP curve τ(N) of the
-    figure). Without PEPit the record says so and nothing is judged."""
+    figure); with ``role``, the measured ratios up to t = 2·max(horizons) are stored there too
+    (for a claim whose own rows show another quantity). Without PEPit the record says so and
+    nothing is judged."""
     if not pepit_available():
         ctx.extra[REFEREE] = unavailable()
         return
@@ -81,8 +84,12 @@ def referee(
         param, x = abscissa(where)
         steps = np.array([e["horizon"] for e in reliable])
         values = np.array([[e["pep_value"] for e in reliable]])
-        name = "PEP worst case"
+        name = f"PEP worst case ({method})"
         ctx.rows += trace_rows(ctx.claim.id, "referee", name, param, x, steps, values, metric)
+        if role is not None:
+            shown = measured[:, : 2 * max(horizons) + 1]
+            at = np.arange(shown.shape[1])
+            ctx.rows += trace_rows(ctx.claim.id, role, method, param, x, at, shown, metric)
 
 
 def worst_case_instance(ctx: Context, where: Where, method: Method, kappa: float, N: int) -> None:

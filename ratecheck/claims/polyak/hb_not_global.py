@@ -86,6 +86,8 @@ def hb_not_global(ctx: Context) -> None:
                 ),
                 measured=np.abs(x) / np.abs(x[:, :1]),
                 grows=True,
+                metric="distance_ratio",
+                role="claim",
             )
         late = x[:, -3:]
         dist = np.min(

@@ -128,6 +128,8 @@ def hb_quadratic_rate(ctx: Context) -> None:
             ),
             measured=ratios["claim"],
             bound=lambda N, bound=bound: math.sqrt(2) * bound[N],
+            metric="distance_ratio",
+            role="claim",
         )
         referee(
             ctx,
@@ -140,6 +142,8 @@ def hb_quadratic_rate(ctx: Context) -> None:
             bound=lambda N, k=k, p=gd_method.params: pep.gradient_descent_rate(
                 1 / k, 1.0, p["eta"], N
             ),
+            metric="distance_ratio",
+            role="control",
         )
         for role, (name, at, z) in errors.items():
             rate = linear_rate(at, z, window)
