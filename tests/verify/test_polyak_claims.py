@@ -78,7 +78,9 @@ def test_lrp_cycle_reached(verdicts, quick_verdicts):
     for role in ("claim", "control"):
         steps = {r["t"] for r in rows if r["role"] == role and r["metric"] == "abs_x"}
         assert set(range(50)) <= steps and max(steps) == 300
-        starts = [r["value"] for r in rows if r["role"] == role and r["t"] == 0]
+        starts = [
+            r["value"] for r in rows if (r["role"], r["metric"], r["t"]) == (role, "abs_x", 0)
+        ]
         assert len(starts) == 4 and all(3.07 <= x <= 3.46 for x in starts)
     assert {(r["param"], r["x"]) for r in rows} == {("start", 0.0)}
 

@@ -47,6 +47,7 @@ def referee(
     grows: bool = False,
     metric: str | None = None,
     role: str | None = None,
+    at: tuple[str, float] | None = None,
     horizons: tuple[int, ...] = HORIZONS,
 ) -> None:
     """Judge ``measured`` ((S, T + 1) ratios ‖x_t − x*‖/‖x_0 − x*‖ per seed; the worst seed
@@ -55,8 +56,9 @@ def referee(
     not contract over the class). ``metric``: the row metric the measured ratio is drawn as;
     the reliable certificates are stored beside it as "referee" rows (the PEP curve τ(N) of the
     figure); with ``role``, the measured ratios up to t = 2·max(horizons) are stored there too
-    (for a claim whose own rows show another quantity). Without PEPit the record says so and
-    nothing is judged."""
+    (for a claim whose own rows show another quantity); ``at``: the rows' (param, x), by default
+    the grid point's first numeric axis. Without PEPit the record says so and nothing is
+    judged."""
     if not pepit_available():
         ctx.extra[REFEREE] = unavailable()
         return
@@ -81,7 +83,7 @@ def referee(
     record["entries"] += entries
     reliable = [e for e in entries if e["reliable"]]
     if metric is not None and reliable:
-        param, x = abscissa(where)
+        param, x = at or abscissa(where)
         steps = np.array([e["horizon"] for e in reliable])
         values = np.array([[e["pep_value"] for e in reliable]])
         name = f"PEP worst case ({method})"

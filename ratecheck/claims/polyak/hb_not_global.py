@@ -88,6 +88,7 @@ def hb_not_global(ctx: Context) -> None:
                 grows=True,
                 metric="distance_ratio",
                 role="claim",
+                at=("start", 0.0),  # as the claim's own rows
             )
         late = x[:, -3:]
         dist = np.min(
