@@ -280,17 +280,9 @@ def heavy_ball_quadratic(
     Guarantee: ‖x_N − x*‖ ≤ value·‖x_0 − x*‖, tight. With Polyak's parameters (α*, β*) the
     value is (1 + (1 + ρ)N)ρ^N (:func:`polyak_transient`).
     """
-    _check_class(mu, L, N)
-    scale = L if rescale else 1.0
-    return _certify(
-        _heavy_ball_pep(
-            "SmoothStronglyConvexQuadraticFunction", mu / scale, L / scale, alpha * scale, beta, N
-        ),
-        L / scale,
-        N,
-        f"heavy ball, μ-strongly convex L-smooth quadratics, μ={mu:g}, L={L:g}, α={alpha:.6g}, "
-        f"β={beta:.6g}, N={N}",
-    )
+    setting = "heavy ball, μ-strongly convex L-smooth quadratics"
+    quadratics = "SmoothStronglyConvexQuadraticFunction"
+    return _heavy_ball_certificate(quadratics, mu, L, alpha, beta, N, rescale, setting)
 
 
 def heavy_ball_smooth_strongly_convex(
@@ -306,17 +298,9 @@ def heavy_ball_smooth_strongly_convex(
     (Polyak's parameters; Lessard, Recht, Packard 2016) heavy ball cycles on a piecewise
     quadratic, so the value does not fall below 1 however large N is.
     """
-    _check_class(mu, L, N)
-    scale = L if rescale else 1.0
-    return _certify(
-        _heavy_ball_pep(
-            "SmoothStronglyConvexFunction", mu / scale, L / scale, alpha * scale, beta, N
-        ),
-        L / scale,
-        N,
-        f"heavy ball, L-smooth μ-strongly convex functions, μ={mu:g}, L={L:g}, α={alpha:.6g}, "
-        f"β={beta:.6g}, N={N}",
-    )
+    setting = "heavy ball, L-smooth μ-strongly convex functions"
+    functions = "SmoothStronglyConvexFunction"
+    return _heavy_ball_certificate(functions, mu, L, alpha, beta, N, rescale, setting)
 
 
 def gradient_descent(
@@ -331,16 +315,30 @@ def gradient_descent(
     Guarantee: ‖x_N − x*‖ ≤ max(|1 − γμ|, |1 − γL|)^N·‖x_0 − x*‖, tight
     (:func:`gradient_descent_rate`).
     """
+    setting = "gradient descent (heavy ball with β = 0), L-smooth μ-strongly convex functions"
+    functions = "SmoothStronglyConvexFunction"
+    return _heavy_ball_certificate(functions, mu, L, gamma, 0.0, N, rescale, setting)
+
+
+def _heavy_ball_certificate(
+    function_class: str,
+    mu: float,
+    L: float,
+    alpha: float,
+    beta: float,
+    N: int,
+    rescale: bool,
+    setting: str,
+) -> Certificate:
+    """Heavy ball's certificate over ``function_class``, solved with L scaled to 1 (f → f/L,
+    α → αL: the same iterates) when ``rescale``."""
     _check_class(mu, L, N)
     scale = L if rescale else 1.0
     return _certify(
-        _heavy_ball_pep(
-            "SmoothStronglyConvexFunction", mu / scale, L / scale, gamma * scale, 0.0, N
-        ),
+        _heavy_ball_pep(function_class, mu / scale, L / scale, alpha * scale, beta, N),
         L / scale,
         N,
-        f"gradient descent, L-smooth μ-strongly convex functions, μ={mu:g}, L={L:g}, "
-        f"γ={gamma:.6g}, N={N}",
+        f"{setting}, μ={mu:g}, L={L:g}, α={alpha:.6g}, β={beta:.6g}, N={N}",
     )
 
 
