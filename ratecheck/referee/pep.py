@@ -105,6 +105,7 @@ Measured facts (PEPit 0.5.1, CVXPY 1.9.3, CLARABEL 0.11.1, SCS 3.3.1; two busy C
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import time
@@ -320,6 +321,7 @@ def gradient_descent(
     return _heavy_ball_certificate(functions, mu, L, gamma, 0.0, N, rescale, setting)
 
 
+@functools.lru_cache(maxsize=256)  # a certificate is a function of its inputs: solve once
 def _heavy_ball_certificate(
     function_class: str,
     mu: float,
@@ -342,6 +344,7 @@ def _heavy_ball_certificate(
     )
 
 
+@functools.lru_cache(maxsize=64)
 def heavy_ball_quadratic_worst_case(
     mu: float, L: float, alpha: float, beta: float, N: int, *, rescale: bool = True
 ) -> QuadraticWorstCase:
