@@ -1,7 +1,7 @@
 """Offline data for the workloads: real where the installed packages carry it.
 
 - ``digits``: the first n of scikit-learn's 1,797 UCI handwritten digits (8×8 gray levels
-  0–16), scaled to [0, 1];
+  0–16), scaled to [0, 1]; ``digits_validation``: the digits after them (a fixed split);
 - ``stdlib_text``: the docstrings of a fixed list of standard-library modules and their public
   members, in sorted order (deterministic for one Python version; the version is part of the
   results' provenance);
@@ -41,6 +41,15 @@ def digits(n: int = 1000) -> tuple[np.ndarray, np.ndarray]:
 
     data = load_digits()
     return data.data[:n] / 16.0, data.target[:n].astype(np.int64)
+
+
+def digits_validation(n_train: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y): the digits after the first ``n_train`` (797 for 1,000), disjoint from
+    ``digits(n_train)``: the validation split."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return data.data[n_train:] / 16.0, data.target[n_train:].astype(np.int64)
 
 
 def stdlib_text(max_chars: int = 200_000) -> str:

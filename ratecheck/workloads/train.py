@@ -1,6 +1,8 @@
 """Training runs for the workloads: one seed at a time (torch models are not batched over
-seeds), minibatches drawn from the seed's own NumPy stream, full-batch training loss and
-gradient norm recorded at checkpoints spaced evenly in oracle calls. ``device`` is a PyTorch
+seeds), minibatches drawn from the seed's own NumPy stream; at checkpoints spaced evenly in
+oracle calls, the full-batch training loss and gradient norm and the held-out validation loss
+and accuracy (a fixed split: the digits after the first 1,000; windows from the last tenth of
+the text, next-character accuracy for the language models). ``device`` is a PyTorch
 device ("cpu", "cuda"): the model is initialized on the CPU (the same weights everywhere) and
 moved there with the data; minibatch indices are drawn on the host.
 
@@ -11,8 +13,9 @@ number of calls (HCM-LMO, with one gradient and one HVP per step, takes half the
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,6 +28,7 @@ from ratecheck.workloads.models import MLP, CharLSTM, SmallCNN, TinyGPT
 
 DTYPE = torch.float32
 LM_LENGTH, LM_WINDOWS, LM_EVAL = 32, 2000, 256
+LM_VALIDATION = 0.1  # the last tenth of the text: held-out windows, never trained on
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class Workload:
 
     name: str
     model: Callable[[int], torch.nn.Module]  # width → freshly initialized model
-    data: Callable[[], tuple[torch.Tensor, torch.Tensor]]  # (inputs, targets), the whole set
+    data: Callable[[], tuple[torch.Tensor, torch.Tensor]]  # (inputs, targets), the training set
+    validation: Callable[[], tuple[torch.Tensor, torch.Tensor]]  # the held-out set
     loss: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]
     batch: int
     width: int  # default width
@@ -48,17 +53,49 @@ def _digits_flat() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @cache
-def _digits_images() -> tuple[torch.Tensor, torch.Tensor]:
-    X, y = _digits_flat()
+def _digits_flat_validation() -> tuple[torch.Tensor, torch.Tensor]:
+    X, y = D.digits_validation(1000)
+    return torch.tensor(X, dtype=DTYPE), torch.tensor(y)
+
+
+def _images(flat: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    X, y = flat
     return X.reshape(-1, 1, 8, 8), y
 
 
 @cache
-def _text_windows() -> tuple[torch.Tensor, torch.Tensor]:
-    codes, _ = D.char_tokens(D.stdlib_text())
-    starts = np.random.default_rng(0).choice(len(codes) - LM_LENGTH - 1, LM_WINDOWS, replace=False)
+def _digits_images() -> tuple[torch.Tensor, torch.Tensor]:
+    return _images(_digits_flat())
+
+
+@cache
+def _digits_images_validation() -> tuple[torch.Tensor, torch.Tensor]:
+    return _images(_digits_flat_validation())
+
+
+def _windows(codes: np.ndarray, count: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``count`` distinct windows of LM_LENGTH + 1 characters of ``codes``, in text order."""
+    starts = np.random.default_rng(seed).choice(len(codes) - LM_LENGTH - 1, count, replace=False)
     windows = np.stack([codes[s : s + LM_LENGTH + 1] for s in np.sort(starts)])
     return torch.tensor(windows[:, :-1]), torch.tensor(windows[:, 1:])
+
+
+@cache
+def _text_codes() -> tuple[np.ndarray, np.ndarray]:
+    """The text's codes split into (training part, held-out last tenth)."""
+    codes, _ = D.char_tokens(D.stdlib_text())
+    cut = int(len(codes) * (1 - LM_VALIDATION))
+    return codes[:cut], codes[cut:]
+
+
+@cache
+def _text_windows() -> tuple[torch.Tensor, torch.Tensor]:
+    return _windows(_text_codes()[0], LM_WINDOWS, 0)
+
+
+@cache
+def _text_windows_validation() -> tuple[torch.Tensor, torch.Tensor]:
+    return _windows(_text_codes()[1], LM_EVAL, 1)
 
 
 @cache
@@ -79,6 +116,7 @@ WORKLOADS: dict[str, Workload] = {
         "mlp",
         lambda w: MLP(64, w, 10),
         _digits_flat,
+        _digits_flat_validation,
         _classification,
         100,
         64,
@@ -89,6 +127,7 @@ WORKLOADS: dict[str, Workload] = {
         "lstm",
         lambda w: CharLSTM(vocab_size(), w),
         _text_windows,
+        _text_windows_validation,
         _language_model,
         32,
         64,
@@ -99,6 +138,7 @@ WORKLOADS: dict[str, Workload] = {
         "cnn",
         lambda w: SmallCNN(w),
         _digits_images,
+        _digits_images_validation,
         _classification,
         100,
         16,
@@ -109,6 +149,7 @@ WORKLOADS: dict[str, Workload] = {
         "transformer",
         lambda w: TinyGPT(vocab_size(), w, LM_LENGTH),
         _text_windows,
+        _text_windows_validation,
         _language_model,
         32,
         64,
@@ -118,20 +159,52 @@ WORKLOADS: dict[str, Workload] = {
 }
 
 
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """PyTorch on one CPU thread for the block, then as it was."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 @dataclass
 class Curves:
-    """One training run: checkpoints in oracle calls, full-batch loss and gradient norm."""
+    """One training run: checkpoints in oracle calls, the full-batch training loss and gradient
+    norm, and the validation loss and accuracy (NaN after a divergence)."""
 
     calls: np.ndarray
     loss: np.ndarray
     grad_norm: np.ndarray
     diverged: bool
+    val_loss: np.ndarray
+    val_accuracy: np.ndarray
 
 
 @cache
 def _data_on(workload: Workload, device: str) -> tuple[torch.Tensor, torch.Tensor]:
     X, Y = workload.data()
     return X.to(device), Y.to(device)
+
+
+@cache
+def _validation_on(workload: Workload, device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    X, Y = workload.validation()
+    return X.to(device), Y.to(device)
+
+
+def _validate(workload: Workload, model: torch.nn.Module, device: str) -> tuple[float, float]:
+    """(loss, accuracy) on the held-out set: the cross-entropy of every workload, and the share
+    of correct argmax predictions (of the class, or of each next character)."""
+    X, Y = _validation_on(workload, device)
+    with torch.no_grad():
+        logits = model(X)
+        logits, Y = logits.reshape(-1, logits.shape[-1]), Y.reshape(-1)
+        value = F.cross_entropy(logits, Y)
+        accuracy = (logits.argmax(-1) == Y).to(DTYPE).mean()
+    return float(value), float(accuracy)
 
 
 def _evaluate(workload: Workload, model: torch.nn.Module, device: str) -> tuple[float, float]:
@@ -195,38 +268,49 @@ def train(
 
     ``backward``: compute the minibatch gradient at the current point before each step (every
     method but transported Scion, whose gradient is taken at another point); ``closure``: pass
-    the minibatch loss to ``step`` (HCM-LMO's HVPs, transported Scion's gradient)."""
-    model = initial_model(workload, seed, width, device)
-    batches = minibatches(workload, seed, stream, device)
-    optimizer = make_optimizer(list(model.parameters()))
-    steps = budget // calls_per_step
-    marks = set(np.unique(np.round(np.linspace(0, steps, checkpoints + 1)).astype(int)).tolist())
-    calls, losses, grads = [], [], []
-    for k in range(steps + 1):
-        if k in marks:
-            value, grad = _evaluate(workload, model, device)
-            calls.append(k * calls_per_step)
-            losses.append(value)
-            grads.append(grad)
-            if not math.isfinite(value):
+    the minibatch loss to ``step`` (HCM-LMO's HVPs, transported Scion's gradient). PyTorch runs
+    on one CPU thread meanwhile: faster than several for models this small, and the same
+    float32 reductions whatever the machine's core count."""
+    with one_thread():
+        model = initial_model(workload, seed, width, device)
+        batches = minibatches(workload, seed, stream, device)
+        optimizer = make_optimizer(list(model.parameters()))
+        steps = budget // calls_per_step
+        marks = set(
+            np.unique(np.round(np.linspace(0, steps, checkpoints + 1)).astype(int)).tolist()
+        )
+        calls, losses, grads, held_out = [], [], [], []
+        for k in range(steps + 1):
+            if k in marks:
+                value, grad = _evaluate(workload, model, device)
+                calls.append(k * calls_per_step)
+                losses.append(value)
+                grads.append(grad)
+                held_out.append(_validate(workload, model, device))
+                if not math.isfinite(value):
+                    break
+            if k == steps:
                 break
-        if k == steps:
-            break
-        xb, yb = next(batches)
+            xb, yb = next(batches)
 
-        def minibatch_loss(xb=xb, yb=yb):
-            return workload.loss(model, xb, yb)
+            def minibatch_loss(xb=xb, yb=yb):
+                return workload.loss(model, xb, yb)
 
-        optimizer.zero_grad(set_to_none=True)
-        if backward:
-            minibatch_loss().backward()
-        optimizer.step(minibatch_loss if closure else None)
-    diverged = not all(math.isfinite(v) for v in losses)
-    missing = len(marks) - len(calls)
-    pad = [math.nan] * missing
-    return Curves(
-        np.array(calls + [c * calls_per_step for c in sorted(marks)[len(calls) :]], dtype=float),
-        np.array(losses + pad),
-        np.array(grads + pad),
-        diverged,
-    )
+            optimizer.zero_grad(set_to_none=True)
+            if backward:
+                minibatch_loss().backward()
+            optimizer.step(minibatch_loss if closure else None)
+        diverged = not all(math.isfinite(v) for v in losses)
+        missing = len(marks) - len(calls)
+        pad = [math.nan] * missing
+        val_loss, val_accuracy = (list(v) for v in zip(*held_out))
+        return Curves(
+            np.array(
+                calls + [c * calls_per_step for c in sorted(marks)[len(calls) :]], dtype=float
+            ),
+            np.array(losses + pad),
+            np.array(grads + pad),
+            diverged,
+            np.array(val_loss + pad),
+            np.array(val_accuracy + pad),
+        )

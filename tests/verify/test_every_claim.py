@@ -1,12 +1,13 @@
 """Every claim about a theorem, in quick mode with the default adaptive seeds: the claim is
-checked (it holds and its control is refuted). The comparison claims on networks are empirical
-observations whose verdicts go either way; their plumbing is tested in tests/workloads."""
+checked (it holds and its control is refuted). The network claims (family workloads) are
+empirical observations whose verdicts go either way; their plumbing is tested in
+tests/test_comparisons.py and tests/claims/test_nn_lr_transfer.py."""
 
 import pytest
 
 import ratecheck
 
-CLAIMS = [c.id for c in ratecheck.all_claims() if c.kind != "comparison" and not c.missing]
+CLAIMS = [c.id for c in ratecheck.all_claims() if c.family != "workloads" and not c.missing]
 
 
 # Findings in quick mode as run (never retuned), with the outcome that occurred. strict: the day

@@ -12,12 +12,8 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 import ratecheck  # noqa: E402
-from ratecheck.claims.workloads._comparison import MOMENTUM, comparison  # noqa: E402
-from ratecheck.verify.context import Context  # noqa: E402
-from ratecheck.verify.experiment import Settings  # noqa: E402
-from ratecheck.verify.registry import get_experiment  # noqa: E402
 from ratecheck.workloads import WORKLOADS, digits, stdlib_text, train  # noqa: E402
-from ratecheck.workloads.data import char_tokens  # noqa: E402
+from ratecheck.workloads.data import char_tokens, digits_validation  # noqa: E402
 from ratecheck.workloads.train import first_gradient, initial_model, minibatches  # noqa: E402
 
 NN_CLAIMS = [c.id for c in ratecheck.all_claims() if c.family == "workloads"]
@@ -26,6 +22,9 @@ NN_CLAIMS = [c.id for c in ratecheck.all_claims() if c.family == "workloads"]
 def test_data_is_offline_real_and_deterministic():
     X, y = digits(1000)
     assert X.shape == (1000, 64) and 0 <= X.min() and X.max() <= 1 and set(y) == set(range(10))
+    Xv, yv = digits_validation(1000)
+    assert Xv.shape == (797, 64) and set(yv) == set(range(10))
+    assert not {r.tobytes() for r in X[:50]} & {r.tobytes() for r in Xv}  # a disjoint split
     text = stdlib_text()
     assert text == stdlib_text() and len(text) > 100_000
     codes, alphabet = char_tokens(text)
@@ -69,18 +68,22 @@ def test_budget_is_counted_in_oracle_calls():
     )
     assert curves.calls[-1] == 40 and list(curves.calls) == [0, 10, 20, 30, 40]
     assert math.isfinite(curves.loss[-1]) and curves.loss[-1] < curves.loss[0]
+    assert curves.val_loss.shape == curves.calls.shape and curves.val_loss[-1] < curves.val_loss[0]
+    assert np.all((0 <= curves.val_accuracy) & (curves.val_accuracy <= 1))
     assert not curves.diverged
 
 
-def test_nn_claims_require_torch_and_are_comparisons():
-    assert len(NN_CLAIMS) == 4
+def test_nn_claims_require_torch():
+    assert len(NN_CLAIMS) == 5
+    kinds = {cid: ratecheck.get_claim(cid).kind for cid in NN_CLAIMS}
+    assert sorted(kinds.values()) == ["comparison"] * 4 + ["exponent"]
     for cid in NN_CLAIMS:
         claim = ratecheck.get_claim(cid)
-        assert claim.kind == "comparison" and "torch" in claim.requires and not claim.missing
+        assert "torch" in claim.requires and not claim.missing
 
 
 def test_claim_modules_import_without_torch_and_report_it_missing():
-    """The four claims are listed where torch cannot be imported (PyTorch is imported only
+    """The five claims are listed where torch cannot be imported (PyTorch is imported only
     when a claim runs), each saying that torch is missing."""
     code = (
         "import sys; sys.modules['torch'] = None; import ratecheck; "
@@ -93,65 +96,9 @@ def test_claim_modules_import_without_torch_and_report_it_missing():
         out.stdout.split()
         == (
             "['nn-clipped-scion-vs-scion', 'nn-hcm-vs-momentum-lstm', 'nn-hcm-vs-momentum-mlp', "
-            "'nn-transported-vs-batched-scion'] {('torch',)} False"
+            "'nn-lr-transfer', 'nn-transported-vs-batched-scion'] {('torch',)} False"
         ).split()
     )
-
-
-def _settings(seeds=3, **overrides):
-    return Settings(quick=True, seeds=seeds, xp=np, backend="numpy", overrides=overrides)
-
-
-def test_a_method_against_itself_is_paired_seed_by_seed():
-    """A and B see the same initializations and minibatches: momentum against momentum differs
-    by exactly 0 at every seed, while the A/A control (another minibatch order) does not."""
-    claim = ratecheck.get_claim("nn-hcm-vs-momentum-mlp")
-    ctx = Context(claim, _settings(), {"budget": (12,), "width": (8,)})
-    comparison(ctx, "mlp", MOMENTUM, MOMENTUM)
-    outcome = ctx.outcome()
-    assert len(outcome.result.points) == 2 and len(outcome.control.points) == 2
-    for p in outcome.result.points:
-        assert p.measured == p.ci_low == p.ci_high == 0.0 and p.outcome() != "holds"
-        assert "no significant difference" in p.note
-    assert all(p.ci_high > p.ci_low for p in outcome.control.points)
-
-
-def test_hcm_comparison_points_rows_and_equal_step_notes():
-    """Judged points carry the method measured and the grid point; rows hold every checkpoint
-    of both methods in oracle calls; HCM's comparison at equal steps is noted."""
-    experiment = get_experiment("nn-hcm-vs-momentum-mlp")
-    settings = _settings(budget=(24,), width=(8,))
-    outcome = experiment.run(experiment.claim, settings, experiment.values(settings))
-    where = {"budget": 24, "width": 8}
-    assert [(p.method, p.where) for p in outcome.result.points] == [("hcm", where)] * 2
-    assert [(p.method, p.where) for p in outcome.control.points] == [("momentum", where)] * 2
-    assert [p.label.rsplit(", ", 1)[1] for p in outcome.result.points] == [
-        "train_loss",
-        "grad_norm",
-    ]
-    assert all(p.predicted == 0.0 and p.tolerance == 0.0 for p in outcome.result.points)
-    calls = {
-        m: sorted({r["t"] for r in outcome.rows if r["method"] == m}) for m in ("hcm", "momentum")
-    }
-    assert (
-        calls["momentum"][0] == 0 and calls["momentum"][-1] == 24 and len(calls["momentum"]) == 17
-    )
-    assert calls["hcm"][-1] == 24 and all(c % 2 == 0 for c in calls["hcm"])
-    assert {(r["param"], r["x"]) for r in outcome.rows} == {("width", 8.0)}
-    assert len(outcome.rows) == 2 * 3 * (len(calls["hcm"]) + len(calls["momentum"]))
-    assert any("at equal steps" in n for n in outcome.result.notes)
-    assert outcome.result.status == "ok"
-
-
-@pytest.mark.parametrize("cid", NN_CLAIMS)
-def test_comparison_claims_report_paired_cis_and_an_a_a_control(cid, tmp_path):
-    (v,) = ratecheck.verify([cid], quick=True, seeds=3, grid={"budget": (24,)}, out=tmp_path)
-    assert v.result.points and all(p.kind == "comparison" for p in v.result.points)
-    for p in v.result.points + v.control.points:
-        assert p.ci_low <= p.measured <= p.ci_high
-        assert any(s in p.note for s in ("significantly better", "no significant difference"))
-    assert all("A/A" in p.label for p in v.control.points)
-    assert (tmp_path / "rows" / f"{cid}.parquet").is_file()
 
 
 def test_workloads_run_on_the_cpu_for_numpy_and_refuse_a_missing_gpu():
