@@ -22,9 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy import stats
 
 from ratecheck.errors import UsageError
 from ratecheck.verify.estimators import Estimate
@@ -145,7 +145,7 @@ def probability_of_improvement(a: np.ndarray, b: np.ndarray) -> Estimate:
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan)
     wins = float(np.sum(a[keep] < b[keep]) + 0.5 * np.sum(a[keep] == b[keep]))
-    p, z = wins / n, float(stats.norm.ppf(0.975))
+    p, z = wins / n, NormalDist().inv_cdf(0.975)
     center = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return Estimate(p, max(0.0, center - half), min(1.0, center + half))
