@@ -285,17 +285,25 @@ def comparison_grid(
 
 
 # --- training under the protocol ------------------------------------------------------------
+@dataclass(frozen=True)
+class Setup:
+    """What every run of a comparison point shares: the workload (``WORKLOADS[name]``), the
+    budget in oracle calls, the model width and the torch device."""
+
+    workload: Any
+    budget: int
+    width: int
+    device: str = "cpu"
+
+
 def train_runs(
     m: Method,
-    workload: Any,
-    budget: int,
+    setup: Setup,
     seeds: Sequence[int],
-    width: int,
     trial: tuple[float, float],
     *,
     order: int = ORDER,
     checkpoints: int = 16,
-    device: str = "cpu",
 ) -> list:
     """One training run per seed of method ``m`` at (log₂ lr, momentum) = ``trial``."""
     from ratecheck.workloads.train import train
@@ -303,17 +311,17 @@ def train_runs(
     lr_log2, momentum = trial
     return [
         train(
-            workload,
-            m.make(workload, seed, width, 2.0**lr_log2, momentum),
-            budget,
+            setup.workload,
+            m.make(setup.workload, seed, setup.width, 2.0**lr_log2, momentum),
+            setup.budget,
             seed,
             calls_per_step=m.calls_per_step,
             backward=m.backward,
             closure=m.closure,
-            width=width,
+            width=setup.width,
             checkpoints=checkpoints,
             stream=order,
-            device=device,
+            device=setup.device,
         )
         for seed in seeds
     ]
@@ -325,40 +333,25 @@ def final(runs: list, field: str = "val_loss") -> np.ndarray:
 
 
 def sensitivity(
-    m: Method,
-    workload: Any,
-    budget: int,
-    seeds: Sequence[int],
-    width: int,
-    space: SearchSpace,
-    device: str = "cpu",
+    m: Method, setup: Setup, seeds: Sequence[int], space: SearchSpace
 ) -> dict[tuple[float, float], np.ndarray]:
     """{trial: the final validation loss per seed} over a search space (checkpoints only at
     the start and the end: the tuning runs are judged by their end)."""
-    on = {"device": device}
     return {
-        trial: final(train_runs(m, workload, budget, seeds, width, trial, checkpoints=1, **on))
-        for trial in space.trials
+        trial: final(train_runs(m, setup, seeds, trial, checkpoints=1)) for trial in space.trials
     }
 
 
 def tune(
-    m: Method,
-    workload: Any,
-    budget: int,
-    seeds: Sequence[int],
-    width: int,
-    space: SearchSpace,
-    device: str = "cpu",
+    m: Method, setup: Setup, seeds: Sequence[int], space: SearchSpace
 ) -> tuple[Selection, dict[tuple[float, float], np.ndarray]]:
     """The selected trial (mean final validation loss over the tuning seeds, diverged = +∞),
     after one extension of the grid where the first selection lies on its edge; with every
     trial's per-seed losses."""
-    losses = sensitivity(m, workload, budget, seeds, width, space, device)
+    losses = sensitivity(m, setup, seeds, space)
     chosen = select({t: _score(v) for t, v in losses.items()})
     if chosen.edge:
-        more = space.extended(chosen.edge)
-        losses |= sensitivity(m, workload, budget, seeds, width, more, device)
+        losses |= sensitivity(m, setup, seeds, space.extended(chosen.edge))
         chosen = select({t: _score(v) for t, v in losses.items()})
     return chosen, losses
 
@@ -394,7 +387,7 @@ def comparison(
     methods = {m.name: m for m in (a, b, *(method(x) for x in baselines))}
     spaces = {name: m.space(ctx.quick) for name, m in methods.items()}
     check_spaces(spaces)
-    workload, on = WORKLOADS[workload_name], {"device": torch_device(ctx.settings.backend)}
+    workload, device = WORKLOADS[workload_name], torch_device(ctx.settings.backend)
     n_tuning = tuning_seeds[0] if ctx.quick else tuning_seeds[1]
     diverged = 0
     for where in ctx.points("budget", "width"):
@@ -405,6 +398,7 @@ def comparison(
                     f"budget={budget} is smaller than one step of {m.name} "
                     f"({m.calls_per_step} oracle calls per step)"
                 )
+        setup = Setup(workload, budget, width, device)
         key = {"width": where["width"]}
         final_seeds = seeds_of(ctx, key, ctx.seeds)
         tuning = seeds_of(ctx, key, n_tuning, TUNING_FIRST_SEED)
@@ -412,15 +406,13 @@ def comparison(
         label = f"{workload_name} width {width}, {budget} oracle calls"
         chosen = {}
         for name, m in methods.items():
-            chosen[name], losses = tune(m, workload, budget, tuning, width, spaces[name], **on)
+            chosen[name], losses = tune(m, setup, tuning, spaces[name])
             sensitivity_rows(ctx, losses, width, name)
         runs = {
-            name: train_runs(m, workload, budget, final_seeds, width, chosen[name].trial, **on)
+            name: train_runs(m, setup, final_seeds, chosen[name].trial)
             for name, m in methods.items()
         }
-        other = train_runs(
-            b, workload, budget, final_seeds, width, chosen[b.name].trial, order=OTHER_ORDER, **on
-        )
+        other = train_runs(b, setup, final_seeds, chosen[b.name].trial, order=OTHER_ORDER)
         traces = {name: _as_trace(r, methods[name]) for name, r in runs.items()}
         ctx.track(*traces.values(), _as_trace(other, b))
         diverged += sum(r.diverged for rs in (*runs.values(), other) for r in rs)
@@ -616,6 +608,7 @@ __all__ = [
     "BASELINES",
     "METHODS",
     "Method",
+    "Setup",
     "comparison",
     "comparison_grid",
     "method",

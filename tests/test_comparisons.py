@@ -32,9 +32,8 @@ def _context(cid="nn-hcm-vs-momentum-mlp", seeds=3, grid=TINY):
 def test_every_method_trains_a_step_and_has_equal_trials(name):
     m = cmp.METHODS[name]
     assert len(m.quick.trials) == 5 and len(m.full.trials) == 14
-    (run,) = cmp.train_runs(
-        m, WORKLOADS["mlp"], 2 * m.calls_per_step, [0], 8, m.quick.trials[0], checkpoints=1
-    )
+    setup = cmp.Setup(WORKLOADS["mlp"], 2 * m.calls_per_step, 8)
+    (run,) = cmp.train_runs(m, setup, [0], m.quick.trials[0], checkpoints=1)
     assert np.isfinite(run.loss).all() and run.calls[-1] == 2 * m.calls_per_step
 
 
@@ -49,13 +48,13 @@ def test_tune_extends_an_edge_selection_once(monkeypatch):
     on the edge (then the comparison is inconclusive)."""
     searched = []
 
-    def fake(m, workload, budget, seeds, width, space, device="cpu"):
+    def fake(m, setup, seeds, space):
         searched.append(space.lr_log2)
         return {t: np.array([-t[0], -t[0]]) for t in space.trials}
 
     monkeypatch.setattr(cmp, "sensitivity", fake)
     space = SearchSpace((-3.0, -2.0, -1.0), (0.9,))
-    chosen, losses = cmp.tune(cmp.METHODS["sgd"], None, 10, [1, 2], 8, space)
+    chosen, losses = cmp.tune(cmp.METHODS["sgd"], cmp.Setup(None, 10, 8), [1, 2], space)
     assert searched == [(-3.0, -2.0, -1.0), (0.0, 1.0)]
     assert (chosen.lr_log2, chosen.edge, chosen.trials) == (1.0, 1, 5) and len(losses) == 5
 

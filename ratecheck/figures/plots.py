@@ -2,8 +2,9 @@
 
 - convergence: a metric against t, per grid value; the median over seeds with a min–max band
   for each method, the predicted curve (seed −1 rows, from SymPy) dashed on top;
-- scaling: a statistic (hitting time, run-averaged gradient norm) against the grid value on
-  log-log axes, one point per seed, the median line, and the fitted and predicted slopes from
+- scaling: a statistic (hitting time, run-averaged gradient norm, a sensitivity curve's final
+  loss against the learning rate) against the grid value on log-log axes, one point per seed,
+  the median line with the seeds' min–max band, and the fitted and predicted slopes from
   the verdict record; methods written "panel/name" get one panel per prefix (e.g. geometry);
 - decision: every judged point of the claim and of its control in its own row — the tolerance
   band shaded, the predicted value dashed, the measured value with its 95% interval (or the
@@ -31,6 +32,7 @@ from ratecheck.verify.store import temporary_beside
 COLORS = {"claim": "tab:blue", "control": "tab:red", "predicted": "black", "referee": "black"}
 OUTCOME_COLORS = {"holds": "tab:green", "refuted": "tab:red", "inconclusive": "tab:orange"}
 MAX_DECISION_ROWS = 40
+QUANTILES = (np.nanmedian, np.nanmin, np.nanmax)  # a scaling figure's line and band over seeds
 
 
 def _group(rows: list[dict[str, Any]], *keys: str) -> dict[tuple, list[dict[str, Any]]]:
@@ -144,11 +146,15 @@ def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: s
         for i, ((role, method), group) in enumerate(sorted(_group(own, "role", "method").items())):
             xs = np.array(sorted({r["x"] for r in group}))
             by_x = _group(group, "x")
-            med = np.array([np.nanmedian([r["value"] for r in by_x[(x,)]]) for x in xs])
+            values = [np.array([r["value"] for r in by_x[(x,)]], dtype=float) for x in xs]
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN at x: nothing to draw
+                med, low, high = (np.array([f(v) for v in values]) for f in QUANTILES)
             color = COLORS.get(role, "gray") if len(panels) == 1 else cycle[i % len(cycle)]
             ax.scatter(
                 [r["x"] for r in group], [r["value"] for r in group], s=8, color=color, alpha=0.4
             )
+            ax.fill_between(xs, low, high, color=color, alpha=0.12, lw=0)
             ax.plot(xs, med, "-o", color=color, ms=3, label=f"{role}: {_panel_of(method)[1]}")
             for slope, legend in _reference_lines(record, method):
                 ax.plot(xs, med[0] * (xs / xs[0]) ** slope, "--", color=color, lw=1, label=legend)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ratecheck.comparisons import Method, method, seeds_of, sensitivity, sensitivity_rows
+from ratecheck.comparisons import Method, Setup, method, seeds_of, sensitivity_rows, tune
 from ratecheck.theory import workloads as th
 from ratecheck.verify.context import Context, claim
 from ratecheck.verify.estimators import BOOTSTRAP_SEED, LEVEL, Estimate, fit_line, t_interval
@@ -62,9 +62,10 @@ def nn_lr_transfer(ctx: Context) -> None:
     RMS per vector, α = 0.5), Muon (torch.optim.Muon with AdamW-matched RMS on matrices, AdamW
     on biases, β = 0.95) and SGD with momentum 0.9 (PyTorch's default initialization: the
     standard parametrization), each over a log₂ grid of learning rates γ, extended once by two
-    values where the best mean lies on an edge. Estimator: L_w(γ) = mean_s of the final
-    validation loss; log₂ lr*(w) = the vertex of the parabola in log₂ γ through the three
-    lowest points of L_w (its argmin where the parabola is not convex or the vertex lies
+    values where the best mean lies on an edge (the comparisons' protocol). Estimator:
+    L_w(γ) = mean_s of the final validation loss; log₂ lr*(w) = the vertex of the parabola in
+    log₂ γ through the three lowest points of L_w (its argmin where the parabola is not convex
+    or the vertex lies
     outside them); the least-squares slope of log₂ lr* against log₂ w, with a standard error
     from 400 resamplings of the seeds at every width and Student's t(S − 1) interval, judged
     against the prediction 0 for Scion. Control: SGD's slope judged against the same
@@ -112,19 +113,13 @@ def nn_lr_transfer(ctx: Context) -> None:
 def _sensitivity(
     m: Method, budget: int, seeds: list[int], width: int, grid: SearchSpace
 ) -> tuple[dict, SearchSpace]:
-    """{trial: final validation loss per seed}, extended once where the best mean is on the
-    grid's edge; and the grid searched."""
+    """{trial: final validation loss per seed} over the grid, extended once where the best
+    mean lies on its edge (the protocol's :func:`ratecheck.comparisons.tune`); and the grid
+    searched."""
     from ratecheck.workloads.train import WORKLOADS
 
-    workload = WORKLOADS["mlp"]
-    losses = sensitivity(m, workload, budget, seeds, width, grid)
-    star = refined_argmin(*_curve(losses))
-    if on_edge(star, grid.lr_log2) and np.isfinite(star):
-        side = -1 if star <= grid.lr_log2[0] else 1
-        more = grid.extended(side)
-        losses |= sensitivity(m, workload, budget, seeds, width, more)
-        grid = SearchSpace(tuple(sorted({*grid.lr_log2, *more.lr_log2})), grid.momentum)
-    return losses, grid
+    _, losses = tune(m, Setup(WORKLOADS["mlp"], budget, width), seeds, grid)
+    return losses, SearchSpace(tuple(sorted({t[0] for t in losses})), grid.momentum)
 
 
 def _curve(losses: dict, seeds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
