@@ -9,7 +9,8 @@ grid:
    on the tuning seeds; select by the validation loss at the end of the budget; a selection on
    the edge of the learning-rate grid extends the grid once in that direction.
 2. **Final runs**: each tuned method on fresh seeds (disjoint from the tuning seeds), paired
-   across methods: seed s gives every method the same initialization and minibatch order.
+   across methods: seed s gives every method the same initialization and minibatch order;
+   evaluated at 16 checkpoints (8 in quick mode: the evaluations cost as much as training).
 3. **Judge** mean_s log(A_s/B_s) of the final training loss and of the final validation loss
    (Student's t interval over seeds, kind ``comparison``: A better by more than the claim's
    tolerance), with the A/A control: B against B with another minibatch order. A selection of
@@ -408,11 +409,12 @@ def comparison(
         for name, m in methods.items():
             chosen[name], losses = tune(m, setup, tuning, spaces[name])
             sensitivity_rows(ctx, losses, width, name)
+        marks = {"checkpoints": 8 if ctx.quick else 16}
         runs = {
-            name: train_runs(m, setup, final_seeds, chosen[name].trial)
+            name: train_runs(m, setup, final_seeds, chosen[name].trial, **marks)
             for name, m in methods.items()
         }
-        other = train_runs(b, setup, final_seeds, chosen[b.name].trial, order=OTHER_ORDER)
+        other = train_runs(b, setup, final_seeds, chosen[b.name].trial, order=OTHER_ORDER, **marks)
         traces = {name: _as_trace(r, methods[name]) for name, r in runs.items()}
         ctx.track(*traces.values(), _as_trace(other, b))
         diverged += sum(r.diverged for rs in (*runs.values(), other) for r in rs)
@@ -561,7 +563,7 @@ def _diverged_at(curves: Any) -> int:
 
 def _curve_rows(ctx: Context, trace: Trace, where: Where, name: str) -> None:
     """Every checkpoint of every final seed as rows (t = oracle calls, x = the width).
-    ``ctx.trace_rows`` would thin the 17 evenly spaced checkpoints to geometric ones."""
+    ``ctx.trace_rows`` would thin the evenly spaced checkpoints to geometric ones."""
     for metric in CURVES:
         ctx.rows += [
             {
