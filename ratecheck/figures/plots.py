@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -131,26 +132,33 @@ def _reference_lines(record: dict[str, Any], method: str) -> list[tuple[float, s
     return lines
 
 
+def _in_number_order(text: str) -> list:
+    """A sort key that orders "width 16" before "width 128" (numbers by value)."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text)]
+
+
 def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: str):
     """A statistic against the grid value on log-log axes: one point per seed, the median line,
     and dashed lines with the predicted slopes (from the verdict record), anchored at the median
     of the smallest grid value. Methods written "panel/name" get one panel per prefix."""
     rows = [r for r in rows if r["metric"] == metric]
-    panels = sorted({_panel_of(r["method"])[0] for r in rows})
+    panels = sorted({_panel_of(r["method"])[0] for r in rows}, key=_in_number_order)
     fig, axes = plt.subplots(
         1, len(panels), figsize=(5.2 * len(panels), 4.0), squeeze=False, sharey=len(panels) > 1
     )
     cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, panel in zip(axes[0], panels):
         own = [r for r in rows if _panel_of(r["method"])[0] == panel]
-        for i, ((role, method), group) in enumerate(sorted(_group(own, "role", "method").items())):
+        roles = _group(own, "role", "method")  # a role with several methods: a color each
+        for i, ((role, method), group) in enumerate(sorted(roles.items())):
             xs = np.array(sorted({r["x"] for r in group}))
             by_x = _group(group, "x")
             values = [np.array([r["value"] for r in by_x[(x,)]], dtype=float) for x in xs]
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN at x: nothing to draw
                 med, low, high = (np.array([f(v) for v in values]) for f in QUANTILES)
-            color = COLORS.get(role, "gray") if len(panels) == 1 else cycle[i % len(cycle)]
+            shared = len(panels) > 1 or len({m for r_, m in roles if r_ == role}) > 1
+            color = cycle[i % len(cycle)] if shared else COLORS.get(role, "gray")
             ax.scatter(
                 [r["x"] for r in group], [r["value"] for r in group], s=8, color=color, alpha=0.4
             )
