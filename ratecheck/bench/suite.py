@@ -71,7 +71,7 @@ def simulate(claims: Sequence[Sequence[Look]], workers: int) -> float:
 
 def looks_of(verdicts: Sequence[Any], durations: dict[str, float]) -> list[list[Look]]:
     """Each claim's looks with its tasks' recorded durations (NaN where none was recorded)."""
-    from ratecheck.verify.api import _duration_label, plan, split
+    from ratecheck.verify.api import duration_label, plan, split
 
     out = []
     for v in verdicts:
@@ -81,7 +81,7 @@ def looks_of(verdicts: Sequence[Any], durations: dict[str, float]) -> list[list[
         looks = []
         for seeds in v.extra["seeds_per_look"]:
             parts = split(replace(task, seeds=seeds))
-            seconds = tuple(durations.get(_duration_label(p), float("nan")) for p in parts)
+            seconds = tuple(durations.get(duration_label(p), float("nan")) for p in parts)
             looks.append(Look(v.claim.id, seeds, seconds))
         out.append(looks)
     return out

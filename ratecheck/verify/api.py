@@ -236,7 +236,7 @@ def verify(
             executor.submit(key, part)
         for (i, j), (outcome, wall_s) in executor.finished():
             if cache:
-                cache.record_duration(_duration_label(parts[i][j]), wall_s)
+                cache.record_duration(duration_label(parts[i][j]), wall_s)
             part_finished(i, j, outcome, wall_s, False)
     return [verdicts[i] for i in range(len(tasks))]
 
@@ -290,12 +290,14 @@ def longest_first(parts: Sequence[tuple[Any, Task]], cache: TaskCache | None) ->
     duration first (they may be long), in the given order, then the others longest first
     (durations of earlier runs, recorded in the cache folder)."""
     seconds = cache.durations() if cache else {}
-    known = [seconds.get(_duration_label(task)) for _, task in parts]
+    known = [seconds.get(duration_label(task)) for _, task in parts]
     order = sorted(range(len(parts)), key=lambda k: (known[k] is not None, -(known[k] or 0.0), k))
     return [parts[k] for k in order]
 
 
-def _duration_label(task: Task) -> str:
+def duration_label(task: Task) -> str:
+    """The key of a task's recorded duration (``durations.json``): claim, mode, backend, seeds
+    and grid, readable."""
     grid = ";".join(f"{name}={','.join(map(str, values))}" for name, values in task.grid)
     mode = "quick" if task.quick else "full"
     return f"{task.claim_id} {mode} {task.backend} seeds={task.seeds} {grid}"

@@ -188,15 +188,15 @@ def test_local_workers_share_the_cores_and_the_environment_is_restored(monkeypat
 
 
 def test_parallel_runs_start_the_longest_recorded_task_first(tmp_path):
-    from ratecheck.verify.api import _duration_label, longest_first, plan
+    from ratecheck.verify.api import duration_label, longest_first, plan
     from ratecheck.verify.cache import TaskCache
 
     tasks = plan(["hb-not-global", "ggnc-descent", "hb-polyak-transient"], True, "numpy", 4, None)
     parts = list(enumerate(tasks))
     cache = TaskCache(tmp_path)
     assert longest_first(parts, cache) == parts  # nothing recorded: the given order
-    cache.record_duration(_duration_label(tasks[0]), 1.0)
-    cache.record_duration(_duration_label(tasks[2]), 5.0)
+    cache.record_duration(duration_label(tasks[0]), 1.0)
+    cache.record_duration(duration_label(tasks[2]), 5.0)
     assert [k for k, _ in longest_first(parts, cache)] == [1, 2, 0]  # unknown, then longest
     (tmp_path / "durations.json").write_text("{not json")
     assert longest_first(parts, cache) == parts
