@@ -46,6 +46,9 @@ envelope_hb = C0_hb * beta_hb ** (t / 2)
 # --- gradient descent, η = 1/L (§4) ----------------------------------------------------------
 eta_gd = 1 / L
 rate_gd = 1 - 1 / kappa
+# its tight worst case of ‖x_t − x*‖/‖x_0 − x*‖ over L-smooth (L/κ)-strongly convex functions,
+# max(|1 − ημ|, |1 − ηL|)^t (attained on a quadratic), = (1 − 1/κ)^t at η = 1/L
+worst_case_gd = sp.Max(sp.Abs(1 - eta_gd * L / kappa), sp.Abs(1 - eta_gd * L)) ** t
 
 # --- iterations to relative error ε, from the rates and constants above ------------------------
 # h_min is attained at z = 1/κ for κ ≥ 2 (h is concave in z; checked in tests), which keeps the

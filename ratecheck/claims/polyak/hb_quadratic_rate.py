@@ -41,7 +41,13 @@ eta_gd = Schedule(th.eta_gd, (L,))
             kind="upper",
             tolerance=0.0,
             text="‖[e_t; e_{t−1}]‖/‖[e_0; e_{−1}]‖ ≤ C₀·β^{t/2} at every t, C₀ = 2(β+1)/√h_min",
-        )
+        ),
+        "gd-worst-case": Prediction(
+            th.worst_case_gd,
+            kind="upper",
+            tolerance=0.0,
+            text="GD's tight worst case ‖x_t − x*‖/‖x_0 − x*‖ = (1 − 1/κ)^t (the referee's bound)",
+        ),
     },
     tolerance=1e-3,
     grid=[Axis("kappa", (10, 100, 1000), (10, 100, 1000, 10_000), 1.0, "condition number L/μ")],
@@ -139,9 +145,7 @@ def hb_quadratic_rate(ctx: Context) -> None:
                 1 / k, 1.0, p["eta"], N
             ),
             measured=ratios["control"],
-            bound=lambda N, k=k, p=gd_method.params: pep.gradient_descent_rate(
-                1 / k, 1.0, p["eta"], N
-            ),
+            bound=lambda N, where=where: ctx.predicted(where, "gd-worst-case", t=N),
             metric="distance_ratio",
             role="control",
         )
