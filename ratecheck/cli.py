@@ -15,8 +15,12 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ratecheck.errors import UsageError
+
+if TYPE_CHECKING:
+    from ratecheck.verify.executors import Task
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -245,24 +249,41 @@ def _clock(seconds: float) -> str:
 
 
 class Progress:
-    """A one-line progress display on stderr: claims done / total, elapsed time, ETA (from the
-    mean time per finished claim). Silent unless ``enabled`` (a terminal, no --quiet)."""
+    """A one-line progress display on stderr: claims done / total, tasks finished and running
+    with the last one's duration, elapsed time, ETA (from the mean time per finished claim).
+    Silent unless ``enabled`` (a terminal, no --quiet)."""
 
     def __init__(self, total: int, enabled: bool, stream=None) -> None:
         self.total, self.enabled = total, enabled
         self.stream = stream or sys.stderr
         self.start = time.perf_counter()
+        self.done = self.tasks = self.running = 0
+        self.last = ""
 
     def line(self, done: int, now: float | None = None) -> str:
         elapsed = (now if now is not None else time.perf_counter()) - self.start
         eta = elapsed / done * (self.total - done) if done else float("nan")
         eta_text = _clock(eta) if math.isfinite(eta) else "--:--"
-        return f"ratecheck: {done}/{self.total} claims, {_clock(elapsed)} elapsed, ETA {eta_text}"
+        tasks = (
+            f"{self.tasks} tasks done, {self.running} running{self.last}, " if self.tasks else ""
+        )
+        return (
+            f"ratecheck: {done}/{self.total} claims, {tasks}{_clock(elapsed)} elapsed, "
+            f"ETA {eta_text}"
+        )
 
     def update(self, done: int) -> None:
+        self.done = done
         if self.enabled and done < self.total:
-            self.stream.write("\r" + self.line(done))
+            self.stream.write("\r\033[K" + self.line(done))
             self.stream.flush()
+
+    def task(self, task: Task, seconds: float, running: int) -> None:
+        """A task finished (``verify``'s on_task): count it and show its claim and duration."""
+        self.tasks += 1
+        self.running = running
+        self.last = f" (last: {task.claim_id} {seconds:.0f} s)"
+        self.update(self.done)
 
     def clear(self) -> None:
         if self.enabled:
@@ -369,6 +390,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             cache=None if args.no_cache else TaskCache(),
             workers=args.workers,
             scheduler=args.scheduler,
+            on_task=progress.task,
         )
     except (KeyboardInterrupt, TaskFailed) as exc:
         progress.clear()

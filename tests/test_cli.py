@@ -140,7 +140,16 @@ def test_progress_line_and_its_silence(capsys):
     assert p.line(0, now=p.start + 5) == "ratecheck: 0/4 claims, 00:05 elapsed, ETA --:--"
     assert p.line(1, now=p.start + 30) == "ratecheck: 1/4 claims, 00:30 elapsed, ETA 01:30"
     p.update(1)
-    assert p.stream.getvalue().startswith("\rratecheck: 1/4 claims")
+    assert p.stream.getvalue().startswith("\r\033[Kratecheck: 1/4 claims")
+    from ratecheck.verify.api import plan
+
+    (task,) = plan(["hb-not-global"], True, "numpy", None, {})
+    p.task(task, 12.4, 3)
+    assert p.line(1, now=p.start + 30) == (
+        "ratecheck: 1/4 claims, 1 tasks done, 3 running (last: hb-not-global 12 s), 00:30 "
+        "elapsed, ETA 01:30"
+    )
+    assert "1 tasks done, 3 running (last: hb-not-global 12 s)" in p.stream.getvalue()
     quiet = Progress(4, enabled=False, stream=io.StringIO())
     quiet.update(1), quiet.clear()
     assert quiet.stream.getvalue() == ""

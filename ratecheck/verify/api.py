@@ -118,6 +118,7 @@ def verify(
     cache: TaskCache | None = None,
     workers: int = 1,
     scheduler: str | None = None,
+    on_task: Callable[[Task, float, int], None] | None = None,
 ) -> list[Verdict]:
     """Verify claims; return one Verdict each (checked, refuted or inconclusive), in claim
     order.
@@ -136,7 +137,9 @@ def verify(
     ratecheck plot). ``cache`` (a TaskCache) reuses finished outcomes with the same content key
     and stores new ones once they finish. ``workers`` > 1 runs claims on that many local
     processes, ``scheduler`` on a Dask distributed cluster; the verdicts are the same.
-    ``on_verdict`` is called as each claim finishes (in finishing order).
+    ``on_verdict`` is called as each claim finishes (in finishing order); ``on_task`` as each
+    task computed (one look at one part of a claim) finishes, with the task, its wall seconds
+    and the number of tasks still running.
     """
     twice = repeated(list(ids)) if ids and not isinstance(ids, str) else {}
     if twice:
@@ -214,7 +217,7 @@ def verify(
         if look(i, merged, seconds, all(cached for _, _, cached in results)):
             parts[i], done[i] = split(tasks[i]), {}
             for j, part in start(i):
-                executor.submit((i, j), part)
+                submit((i, j), part)
 
     def start(i: int) -> list[tuple[int, Task]]:
         """Task i's next look: each part judged from the cache when it is there; returns the
@@ -230,13 +233,23 @@ def verify(
         return to_run
 
     parallel = workers > 1 or scheduler is not None
+    running = 0
+
+    def submit(key: tuple[int, int], part: Task) -> None:
+        nonlocal running
+        running += 1
+        executor.submit(key, part)
+
     with pool(workers, scheduler) as executor:
         first = [((i, j), part) for i in range(len(tasks)) for j, part in start(i)]
         for key, part in longest_first(first, cache) if parallel else first:
-            executor.submit(key, part)
+            submit(key, part)
         for (i, j), (outcome, wall_s) in executor.finished():
+            running -= 1
             if cache:
                 cache.record_duration(duration_label(parts[i][j]), wall_s)
+            if on_task is not None:
+                on_task(parts[i][j], wall_s, running)
             part_finished(i, j, outcome, wall_s, False)
     return [verdicts[i] for i in range(len(tasks))]
 

@@ -210,3 +210,26 @@ def test_a_cached_parallel_run_records_every_task_duration(tmp_path):
     labels = sorted(cache.durations())
     assert [label.split()[0] for label in labels] == ["ggnc-descent", "hb-not-global"]
     assert all(seconds >= 0 for seconds in cache.durations().values())
+
+
+def test_every_computed_task_is_reported_as_it_finishes(tmp_path):
+    """on_task sees each part of a split claim once, with the tasks still in flight; a second
+    run from the cache computes nothing and reports nothing."""
+    from ratecheck.verify.cache import TaskCache
+
+    def run(calls):
+        ratecheck.verify(
+            ["deeplinear-hb-rate"],
+            quick=True,
+            seeds=2,
+            workers=2,
+            cache=TaskCache(tmp_path),
+            on_task=lambda task, seconds, running: calls.append((task, seconds, running)),
+        )
+        return calls
+
+    first = run([])
+    assert sorted(dict(t.grid)["depth"] for t, _, _ in first) == [(2,), (4,)]
+    assert {t.claim_id for t, _, _ in first} == {"deeplinear-hb-rate"}
+    assert all(s >= 0 for _, s, _ in first) and first[-1][2] == 0
+    assert run([]) == []
