@@ -48,6 +48,7 @@ from ratecheck.verify.tuning import (
     check_spaces,
     probability_of_improvement,
     reading,
+    score,
     select,
 )
 
@@ -350,15 +351,11 @@ def tune(
     after one extension of the grid where the first selection lies on its edge; with every
     trial's per-seed losses."""
     losses = sensitivity(m, setup, seeds, space)
-    chosen = select({t: _score(v) for t, v in losses.items()})
+    chosen = select({t: score(v) for t, v in losses.items()})
     if chosen.edge:
         losses |= sensitivity(m, setup, seeds, space.extended(chosen.edge))
-        chosen = select({t: _score(v) for t, v in losses.items()})
+        chosen = select({t: score(v) for t, v in losses.items()})
     return chosen, losses
-
-
-def _score(per_seed: np.ndarray) -> float:
-    return float(np.mean(per_seed)) if np.all(np.isfinite(per_seed)) else np.inf
 
 
 def seeds_of(ctx: Context, where: Where, count: int, first: int = 0) -> list[int]:
@@ -583,7 +580,11 @@ def _curve_rows(ctx: Context, trace: Trace, where: Where, name: str) -> None:
 
 
 def sensitivity_rows(
-    ctx: Context, losses: dict[tuple[float, float], np.ndarray], width: int, name: str
+    ctx: Context,
+    losses: dict[tuple[float, float], np.ndarray],
+    width: int,
+    name: str,
+    role: str = "claim",
 ) -> None:
     """The tuning trials as rows: final validation loss against lr, per tuning seed; one
     figure panel per width ("width w/method"), one line per (method, momentum)."""
@@ -593,7 +594,7 @@ def sensitivity_rows(
         ctx.rows += [
             {
                 "claim": ctx.claim.id,
-                "role": "claim",
+                "role": role,
                 "method": f"width {width}/{label}",
                 "param": "lr",
                 "x": 2.0**lr_log2,

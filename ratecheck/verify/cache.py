@@ -184,6 +184,8 @@ def task_key(
         "numpy": version("numpy"),
         "scipy": version("scipy"),
         "pepit": _installed("pepit"),  # the referee's certificates are part of an outcome
+        "torch": _installed("torch"),  # the network claims train with it
+        "scikit-learn": _installed("scikit-learn"),  # their digits data ship with it
         "code": code_fingerprint(),
         "claim_code": claim_code,
     }

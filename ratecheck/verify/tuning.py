@@ -98,6 +98,13 @@ class Selection:
         return self.lr_log2, self.momentum
 
 
+def score(per_seed: np.ndarray) -> float:
+    """A trial's score: its final validation loss averaged over the seeds, +∞ where any seed
+    diverged (a non-finite loss)."""
+    per_seed = np.asarray(per_seed, dtype=float)
+    return float(np.mean(per_seed)) if np.all(np.isfinite(per_seed)) else math.inf
+
+
 def select(scores: Mapping[tuple[float, float], float]) -> Selection:
     """The trial of lowest score (ties: the first in the order given); its edge on the grid
     of the learning rates scored. Every score non-finite: the smallest lr, on the low edge."""
@@ -170,5 +177,6 @@ __all__ = [
     "probability_of_improvement",
     "reading",
     "refined_argmin",
+    "score",
     "select",
 ]

@@ -68,5 +68,9 @@ def test_the_claim_judges_scion_controls_with_sgd_and_reports_muon(tmp_path):
     }
     panels = {r["method"].split("/")[0] for r in rows if r["metric"] == "final_val_loss"}
     assert panels == {"width 8", "width 16", "width 64"}
+    roles = {
+        (r["method"].split("/")[1], r["role"]) for r in rows if r["metric"] == "final_val_loss"
+    }
+    assert roles == {("scion", "claim"), ("muon", "claim"), ("sgd", "control")}
     written = {p.name for p in plot_results(rows, records, tmp_path / "fig")}
     assert {"nn-lr-transfer--lr_star.png", "nn-lr-transfer--final_val_loss.png"} <= written

@@ -116,3 +116,18 @@ def test_cli_no_cache_recomputes(tmp_path, monkeypatch, capsys):
     for argv in ([CLAIM, "--quick"], [CLAIM, "--quick"], [CLAIM, "--quick", "--no-cache"]):
         assert main(["verify", *argv]) == 0
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("distribution", ["torch", "scikit-learn", "pepit", "numpy"])
+def test_key_tracks_the_versions_that_determine_the_numbers(monkeypatch, distribution):
+    """Another PyTorch or scikit-learn (the network claims), PEPit (the referee) or NumPy is
+    another computation."""
+    from ratecheck.verify import cache
+
+    base = task_key(CLAIM, {"kappa": (10.0,)}, 4, True, "numpy")
+    real_installed, real_version = cache._installed, cache.version
+    monkeypatch.setattr(
+        cache, "_installed", lambda d: "9.9" if d == distribution else real_installed(d)
+    )
+    monkeypatch.setattr(cache, "version", lambda d: "9.9" if d == distribution else real_version(d))
+    assert task_key(CLAIM, {"kappa": (10.0,)}, 4, True, "numpy") != base

@@ -18,6 +18,7 @@ from ratecheck.verify.tuning import (
     probability_of_improvement,
     reading,
     refined_argmin,
+    score,
     select,
 )
 
@@ -91,3 +92,8 @@ def test_reading_is_three_way_at_zero():
     assert reading(Estimate(0.2, 0.1, 0.3), "A", "B") == "B significantly better"
     assert reading(Estimate(0.0, -0.1, 0.1), "A", "B") == "no significant difference"
     assert reading(Estimate(math.nan, math.nan, math.nan), "A", "B") == "no significant difference"
+
+
+def test_a_trials_score_is_its_seed_mean_and_a_divergence_makes_it_infinite():
+    assert score([1.0, 2.0, 4.0]) == pytest.approx(7 / 3)
+    assert score([1.0, math.nan]) == score([math.inf, 1.0]) == math.inf

@@ -73,16 +73,16 @@ def nn_lr_transfer(ctx: Context) -> None:
     Muon's slope is reported (its AdamW-matched update is not width-invariant in μP terms).
     """
     widths = [int(w) for w in ctx.values("width")]
-    for budget in ctx.values("budget"):
+    for where in ctx.points("budget"):
+        budget = int(where["budget"])
         for name in (JUDGED, REPORTED, CONTROL):
-            m = method(name)
+            m, role = method(name), "control" if name == CONTROL else "claim"
             curves, grids = {}, {}
             for w in widths:
                 seeds = seeds_of(ctx, {"width": w}, ctx.seeds)
-                curves[w], grids[w] = _sensitivity(m, int(budget), seeds, w, space(name, ctx.quick))
-                sensitivity_rows(ctx, curves[w], w, name)
+                curves[w], grids[w] = _sensitivity(m, budget, seeds, w, space(name, ctx.quick))
+                sensitivity_rows(ctx, curves[w], w, name, role)
             estimate, stars, edges = _slope(curves, grids, widths, ctx.seeds)
-            where = {"budget": budget}
             stars_text = ", ".join(f"w={w}: 2^{s:.2f}" for w, s in zip(widths, stars))
             note = f"{name}: log₂ lr* per width {stars_text}"
             if edges:
@@ -95,13 +95,12 @@ def nn_lr_transfer(ctx: Context) -> None:
                     f"{estimate.ci_high:.3g}] (reported, not judged)"
                 )
                 continue
-            role = "claim" if name == JUDGED else "control"
             ctx.judge(
                 estimate,
                 method=name,
                 where=where,
                 role=role,
-                label=f"{name}: slope of log₂ lr* against log₂ width, {int(budget)} calls",
+                label=f"{name}: slope of log₂ lr* against log₂ width, {budget} calls",
                 note=note,
             )
     ctx.note(
@@ -129,6 +128,7 @@ def _curve(losses: dict, seeds: np.ndarray | None = None) -> tuple[np.ndarray, n
     values = np.stack([losses[t] for t in trials])  # (trials, S)
     if seeds is not None:
         values = values[:, seeds]
+    # tuning.score over every trial at once (one reduction: the bootstrap's numbers as recorded)
     means = np.where(np.all(np.isfinite(values), axis=1), values.mean(axis=1), np.inf)
     return np.array([t[0] for t in trials]), means
 
