@@ -57,6 +57,23 @@ def gap_metrics(problem: Any, norm: Any) -> dict:
     return {"gap": fw_gap, "norm": lambda x: norm.norm(x[0])}
 
 
+def run_on_ball(
+    ctx: Context, solver: Any, problem: Any, steps: int, where: dict, role: str = "claim"
+) -> Any:
+    """Run ``solver`` recording the FW gap and ‖x‖ at every step (no rows: the claim stores
+    its own series)."""
+    return ctx.run(
+        solver,
+        problem,
+        steps,
+        where=where,
+        role=role,
+        rows=False,
+        metrics=gap_metrics(problem, BALLS[where["ball"]][0]),
+        checkpoints="all",
+    )
+
+
 def local_slopes(xs, values: np.ndarray) -> np.ndarray:
     """Slopes of the seed-mean of log values between consecutive grid points."""
     return np.diff(np.mean(np.log(values), axis=0)) / np.diff(np.log(np.asarray(xs, float)))
@@ -136,15 +153,7 @@ def s3cg_gap(ctx: Context) -> None:
         for variant in VARIANTS:
             where = {"ball": ball, "variant": variant}
             method = f"{ball}/s3cg-v{variant}"
-            tr = ctx.run(
-                s3cg(norm, 1 / L, L, BALL_RADIUS, variant),
-                problem,
-                steps,
-                where=where,
-                rows=False,
-                metrics=gap_metrics(problem, norm),
-                checkpoints="all",
-            )
+            tr = run_on_ball(ctx, s3cg(norm, 1 / L, L, BALL_RADIUS, variant), problem, steps, where)
             best = running_min(tr.metrics["gap"][:, :steps])
             bound = bound47(beta=BALL_RADIUS, Delta=delta, gamma=1 / L, rho=L, n=n_axis)
             bound = bound[..., : best.shape[-1]]  # a run that diverged everywhere ends early
@@ -169,16 +178,8 @@ def s3cg_gap(ctx: Context) -> None:
                 method=method,
                 metric="min_fw_gap",
             )
-        tr = ctx.run(
-            s3cg(norm, 1 / L, L, BALL_RADIUS, 1, constrained=False),
-            problem,
-            steps,
-            where=instance,
-            role="control",
-            rows=False,
-            metrics=gap_metrics(problem, norm),
-            checkpoints="all",
-        )
+        unconstrained = s3cg(norm, 1 / L, L, BALL_RADIUS, 1, constrained=False)
+        tr = run_on_ball(ctx, unconstrained, problem, steps, instance, role="control")
         ctx.judge(
             float(np.max(tr.metrics["norm"]) / BALL_RADIUS),
             method=f"{ball}/s3cg-v1-unconstrained",
@@ -202,15 +203,7 @@ def s3cg_gap(ctx: Context) -> None:
                     alpha=float(alpha49(n=n)),
                     stochastic=True,
                 )
-                tr = ctx.run(
-                    solver,
-                    noisy,
-                    n,
-                    where=where,
-                    rows=False,
-                    metrics=gap_metrics(noisy, norm),
-                    checkpoints="all",
-                )
+                tr = run_on_ball(ctx, solver, noisy, n, where)
                 averages.append(np.mean(tr.metrics["gap"][:, :n], axis=1))
                 ctx.judge(
                     float(np.max(tr.metrics["norm"]) / BALL_RADIUS),

@@ -18,6 +18,7 @@ from ratecheck.verify.estimators import loglog_slope
 
 BLOCK_P = 4.0
 BLOCK_EPS = 0.1
+PER_DISPARITY, PER_BLOCKS = "iterations_to_eps", "iterations_to_eps_by_blocks"  # row metrics
 MAX_STEPS = 200_000
 RULES = {  # rule: role ("report": measured and noted, not judged)
     "l2-regularized": "claim",
@@ -119,31 +120,17 @@ def schattor_multiblock(ctx: Context) -> None:
             by_count.append(T[:, -1])
             method = f"B={B}/{rule}"
             ctx.rows_at(
-                "disparity",
-                disparities,
-                T,
-                method=method,
-                metric="iterations_to_eps",
-                role=rows_role,
+                "disparity", disparities, T, method=method, metric=PER_DISPARITY, role=rows_role
             )
             est = loglog_slope(disparities, T)
             label = f"{rule}, B = {B}: slope of log T vs log(scale disparity)"
             if role != "report":
                 ctx.judge(est, method=method, where=where, role=role, label=label)
-            ctx.note(
-                f"{label}: {est.value:.3f} [{est.ci_low:.3f}, {est.ci_high:.3f}]; "
-                f"median T {np.round(np.nanmedian(T, axis=0), 1)}"
-            )
+            median = f"; median T {np.round(np.nanmedian(T, axis=0), 1)}"
+            ctx.note(f"{label}: {est.value:.3f} [{est.ci_low:.3f}, {est.ci_high:.3f}]{median}")
         T_blocks = np.stack(by_count, axis=1)  # (S, counts) at the largest disparity
         method = f"D={largest:g}/{rule}"
-        ctx.rows_at(
-            "blocks",
-            counts,
-            T_blocks,
-            method=method,
-            metric="iterations_to_eps_by_blocks",
-            role=rows_role,
-        )
+        ctx.rows_at("blocks", counts, T_blocks, method=method, metric=PER_BLOCKS, role=rows_role)
         est = loglog_slope(counts, T_blocks)
         label = f"{rule}, disparity {largest:g}: slope of log T vs log(number of blocks)"
         if role == "claim":
