@@ -103,8 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_verify.add_argument(
         "--no-cache",
         action="store_true",
-        help="recompute every claim (default: reuse finished results from $RATECHECK_CACHE or "
-        "~/.cache/ratecheck)",
+        help="recompute every claim and store nothing (default: reuse finished results from "
+        "$RATECHECK_CACHE or ~/.cache/ratecheck; its recorded durations still order the tasks)",
     )
     p_verify.add_argument(
         "--quiet", action="store_true", help="no progress line (it is shown only on a terminal)"
@@ -388,6 +388,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             out=out,
             on_verdict=report,
             cache=None if args.no_cache else TaskCache(),
+            durations=TaskCache().durations() if args.no_cache else None,
             workers=args.workers,
             scheduler=args.scheduler,
             on_task=progress.task,

@@ -10,7 +10,7 @@ grid:
    the edge of the learning-rate grid extends the grid once in that direction.
 2. **Final runs**: each tuned method on fresh seeds (disjoint from the tuning seeds), paired
    across methods: seed s gives every method the same initialization and minibatch order;
-   evaluated at 16 checkpoints (8 in quick mode: the evaluations cost as much as training).
+   evaluated at 16 checkpoints (4 in quick mode: the evaluations cost as much as training).
 3. **Judge** mean_s log(A_s/B_s) of the final training loss and of the final validation loss
    (Student's t interval over seeds, kind ``comparison``: A better by more than the claim's
    tolerance), with the A/A control: B against B with another minibatch order. A selection of
@@ -306,8 +306,10 @@ def train_runs(
     *,
     order: int = ORDER,
     checkpoints: int = 16,
+    final_only: bool = False,
 ) -> list:
-    """One training run per seed of method ``m`` at (log₂ lr, momentum) = ``trial``."""
+    """One training run per seed of method ``m`` at (log₂ lr, momentum) = ``trial``
+    (``final_only``: the held-out metrics at the end of the budget only)."""
     from ratecheck.workloads.train import train
 
     lr_log2, momentum = trial
@@ -324,6 +326,7 @@ def train_runs(
             checkpoints=checkpoints,
             stream=order,
             device=setup.device,
+            final_only=final_only,
         )
         for seed in seeds
     ]
@@ -337,10 +340,10 @@ def final(runs: list, field: str = "val_loss") -> np.ndarray:
 def sensitivity(
     m: Method, setup: Setup, seeds: Sequence[int], space: SearchSpace
 ) -> dict[tuple[float, float], np.ndarray]:
-    """{trial: the final validation loss per seed} over a search space (checkpoints only at
-    the start and the end: the tuning runs are judged by their end)."""
+    """{trial: the final validation loss per seed} over a search space (evaluated only there:
+    the tuning runs are judged by their end)."""
     return {
-        trial: final(train_runs(m, setup, seeds, trial, checkpoints=1)) for trial in space.trials
+        trial: final(train_runs(m, setup, seeds, trial, final_only=True)) for trial in space.trials
     }
 
 
@@ -406,7 +409,7 @@ def comparison(
         for name, m in methods.items():
             chosen[name], losses = tune(m, setup, tuning, spaces[name])
             sensitivity_rows(ctx, losses, width, name)
-        marks = {"checkpoints": 8 if ctx.quick else 16}
+        marks = {"checkpoints": 4 if ctx.quick else 16}
         runs = {
             name: train_runs(m, setup, final_seeds, chosen[name].trial, **marks)
             for name, m in methods.items()

@@ -119,6 +119,7 @@ def verify(
     workers: int = 1,
     scheduler: str | None = None,
     on_task: Callable[[Task, float, int], None] | None = None,
+    durations: Mapping[str, float] | None = None,
 ) -> list[Verdict]:
     """Verify claims; return one Verdict each (checked, refuted or inconclusive), in claim
     order.
@@ -139,7 +140,9 @@ def verify(
     processes, ``scheduler`` on a Dask distributed cluster; the verdicts are the same.
     ``on_verdict`` is called as each claim finishes (in finishing order); ``on_task`` as each
     task computed (one look at one part of a claim) finishes, with the task, its wall seconds
-    and the number of tasks still running.
+    and the number of tasks still running. ``durations``: recorded wall seconds by
+    :func:`duration_label`, the parallel executors' scheduling hint (default: the cache's; a
+    run without a cache can still read them, as ``ratecheck verify --no-cache`` does).
     """
     twice = repeated(list(ids)) if ids and not isinstance(ids, str) else {}
     if twice:
@@ -242,7 +245,9 @@ def verify(
 
     with pool(workers, scheduler) as executor:
         first = [((i, j), part) for i in range(len(tasks)) for j, part in start(i)]
-        for key, part in longest_first(first, cache) if parallel else first:
+        if durations is None:
+            durations = cache.durations() if cache else {}
+        for key, part in longest_first(first, durations) if parallel else first:
             submit(key, part)
         for (i, j), (outcome, wall_s) in executor.finished():
             running -= 1
@@ -298,13 +303,17 @@ def split(task: Task) -> list[Task]:
     return out
 
 
-def longest_first(parts: Sequence[tuple[Any, Task]], cache: TaskCache | None) -> list:
+def longest_first(parts: Sequence[tuple[Any, Task]], seconds: Mapping[str, float]) -> list:
     """``(key, task)`` pairs in submission order for parallel executors: tasks with no recorded
-    duration first (they may be long), in the given order, then the others longest first
-    (durations of earlier runs, recorded in the cache folder)."""
-    seconds = cache.durations() if cache else {}
+    duration first (they may be long), those that train networks (their claims need PyTorch:
+    the longest of the suite) before the others, each group in the given order; then the
+    tasks with a recorded duration (``seconds``, by :func:`duration_label`), longest first."""
     known = [seconds.get(duration_label(task)) for _, task in parts]
-    order = sorted(range(len(parts)), key=lambda k: (known[k] is not None, -(known[k] or 0.0), k))
+    trains = ["torch" in get_claim(task.claim_id).requires for _, task in parts]
+    order = sorted(
+        range(len(parts)),
+        key=lambda k: (known[k] is not None, -(known[k] or 0.0), not trains[k], k),
+    )
     return [parts[k] for k in order]
 
 

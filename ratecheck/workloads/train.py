@@ -263,8 +263,14 @@ def train(
     checkpoints: int = 16,
     stream: int = 17,
     device: str = "cpu",
+    final_only: bool = False,
 ) -> Curves:
     """Train one seed for ``budget`` oracle calls (``budget // calls_per_step`` steps).
+
+    ``final_only``: evaluate once, at the end of the budget, on the held-out set only (a
+    tuning trial is selected by that alone): the training loss and gradient norm are NaN, and
+    the run diverged when the held-out loss is not finite. Evaluations never change the
+    training, so its held-out loss is the one a run with checkpoints ends with.
 
     ``backward``: compute the minibatch gradient at the current point before each step (every
     method but transported Scion, whose gradient is taken at another point); ``closure``: pass
@@ -279,15 +285,19 @@ def train(
         marks = set(
             np.unique(np.round(np.linspace(0, steps, checkpoints + 1)).astype(int)).tolist()
         )
+        if final_only:
+            marks = {steps}
         calls, losses, grads, held_out = [], [], [], []
         for k in range(steps + 1):
             if k in marks:
-                value, grad = _evaluate(workload, model, device)
+                value, grad = (
+                    (math.nan, math.nan) if final_only else _evaluate(workload, model, device)
+                )
                 calls.append(k * calls_per_step)
                 losses.append(value)
                 grads.append(grad)
                 held_out.append(_validate(workload, model, device))
-                if not math.isfinite(value):
+                if not (final_only or math.isfinite(value)):
                     break
             if k == steps:
                 break
@@ -300,7 +310,8 @@ def train(
             if backward:
                 minibatch_loss().backward()
             optimizer.step(minibatch_loss if closure else None)
-        diverged = not all(math.isfinite(v) for v in losses)
+        checked = [held_out[-1][0]] if final_only else losses
+        diverged = not all(math.isfinite(v) for v in checked)
         missing = len(marks) - len(calls)
         pad = [math.nan] * missing
         val_loss, val_accuracy = (list(v) for v in zip(*held_out))

@@ -194,12 +194,21 @@ def test_parallel_runs_start_the_longest_recorded_task_first(tmp_path):
     tasks = plan(["hb-not-global", "ggnc-descent", "hb-polyak-transient"], True, "numpy", 4, None)
     parts = list(enumerate(tasks))
     cache = TaskCache(tmp_path)
-    assert longest_first(parts, cache) == parts  # nothing recorded: the given order
+    assert longest_first(parts, cache.durations()) == parts  # nothing recorded: given order
     cache.record_duration(duration_label(tasks[0]), 1.0)
     cache.record_duration(duration_label(tasks[2]), 5.0)
-    assert [k for k, _ in longest_first(parts, cache)] == [1, 2, 0]  # unknown, then longest
+    order = [k for k, _ in longest_first(parts, cache.durations())]
+    assert order == [1, 2, 0]  # unknown, then longest
     (tmp_path / "durations.json").write_text("{not json")
-    assert longest_first(parts, cache) == parts
+    assert longest_first(parts, cache.durations()) == parts
+
+
+def test_unrecorded_tasks_that_train_networks_start_first():
+    from ratecheck.verify.api import longest_first, plan
+
+    ids = ["hb-not-global", "nn-hcm-vs-momentum-mlp", "ggnc-descent"]
+    parts = list(enumerate(plan(ids, True, "numpy", 4, None)))
+    assert [k for k, _ in longest_first(parts, {})] == [1, 0, 2]
 
 
 def test_a_cached_parallel_run_records_every_task_duration(tmp_path):
