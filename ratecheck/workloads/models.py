@@ -2,7 +2,7 @@
 Hessian-vector products (double backward) work through every layer.
 
     MLP           x → tanh(W₁x + b₁) → tanh(W₂· + b₂) → W₃· + b₃                 (logits)
-    CharLSTM      2 stacked LSTM cells over a character sequence, linear read-out
+    CharLSTM      a 2-layer LSTM over a character sequence, linear read-out
     SmallCNN      conv 3×3 → GELU → conv 3×3 → GELU → 2×2 average pool → linear
     TinyGPT       token + position embeddings, pre-LayerNorm blocks (causal attention,
                   GELU MLP of width 4w), LayerNorm, linear read-out
@@ -29,29 +29,20 @@ class MLP(nn.Module):
 
 
 class CharLSTM(nn.Module):
-    """Two LSTM cells (nn.LSTMCell: twice differentiable) unrolled over the sequence."""
+    """A 2-layer LSTM over a character sequence, linear read-out. PyTorch's fused cuDNN kernel
+    has no double backward, so on CUDA the LSTM runs without cuDNN (ATen's own kernel, twice
+    differentiable like the CPU one)."""
 
     def __init__(self, vocab: int, width: int, embed: int = 32) -> None:
         super().__init__()
         self.embed = nn.Embedding(vocab, embed)
-        self.cells = nn.ModuleList([nn.LSTMCell(embed, width), nn.LSTMCell(width, width)])
+        self.lstm = nn.LSTM(embed, width, num_layers=2, batch_first=True)
         self.head = nn.Linear(width, vocab)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        batch, length = tokens.shape
-        x = self.embed(tokens)
-        states = [
-            (x.new_zeros(batch, c.hidden_size), x.new_zeros(batch, c.hidden_size))
-            for c in self.cells
-        ]
-        outputs = []
-        for t in range(length):
-            h = x[:, t]
-            for i, cell in enumerate(self.cells):
-                states[i] = cell(h, states[i])
-                h = states[i][0]
-            outputs.append(h)
-        return self.head(torch.stack(outputs, dim=1))
+        with torch.backends.cudnn.flags(enabled=False):
+            hidden, _ = self.lstm(self.embed(tokens))
+        return self.head(hidden)
 
 
 class SmallCNN(nn.Module):
