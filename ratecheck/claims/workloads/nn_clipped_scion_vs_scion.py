@@ -44,10 +44,10 @@ def nn_clipped_scion_vs_scion(ctx: Context) -> None:
     RMS LMO per bias; unconstrained ClippedScion (generalized gradient norm clipping) with the
     same norms and threshold ρ = the dual norm of the seed's first minibatch gradient at
     initialization; baselines AdamW, SGD with momentum, Muon. Protocol: every method tuned over
-    (γ, α) on its own log₂ grid with the same number of trials, on 2 (quick) or 3 tuning
+    (γ, α) on its own log₂ grid with the same number of trials, on 1 (quick) or 3 tuning
     seeds, selected by the final validation loss; final runs on fresh paired seeds. Estimator:
     mean_s log(clipped_s/scion_s) of the final training and validation loss with Student's t
     CI over seeds, judged against −0.05. Control: Scion against Scion with another minibatch
     order (A/A), judged the same way: refuted when the test finds no spurious difference.
     """
-    comparison(ctx, "cnn", "clipped-scion", "scion", tuning_seeds=(2, 3))
+    comparison(ctx, "cnn", "clipped-scion", "scion", tuning_seeds=(1, 3))

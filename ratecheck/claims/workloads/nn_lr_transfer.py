@@ -41,7 +41,7 @@ def space(name: str, quick: bool) -> SearchSpace:
         Axis("width", (16, 32, 128), (32, 64, 128, 256), 1, "MLP width (3 or more, 8× span)"),
         Axis("budget", (200,), (1000,), 1, "oracle calls per run"),
     ],
-    seeds=(3, 6),
+    seeds=(6, 6),
     experiment="MLP 64–w–w–10 on digits at each width; Scion, Muon and SGD with momentum "
     "each run over a log₂ learning-rate grid (8 values quick, 10 full, one extension at an "
     "edge); lr* per width = the argmin of the mean final validation loss refined by a parabola "
