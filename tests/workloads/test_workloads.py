@@ -118,6 +118,30 @@ def _short_mlp_run(**device):
     return train(WORKLOADS["mlp"], optimizer, 20, 1, checkpoints=4, **device)
 
 
+@pytest.mark.parametrize("name", ["mlp", "lstm"])
+def test_a_final_only_run_ends_where_a_run_with_checkpoints_ends(name):
+    """Tuning trials evaluate only the held-out set at the end: evaluations never change the
+    training, so that value is bit for bit the one a run with checkpoints ends with."""
+    from ratecheck.torch import Scion
+
+    optimizer = lambda ps: Scion(ps, lr=2.0**-5, momentum=0.5, unconstrained=True)  # noqa: E731
+    w, width = WORKLOADS[name], 8
+    full = train(w, optimizer, 12, 2, width=width, checkpoints=4)
+    tuned = train(w, optimizer, 12, 2, width=width, final_only=True)
+    assert list(tuned.calls) == [12] and math.isnan(tuned.loss[0])
+    assert tuned.val_loss[-1] == full.val_loss[-1]
+    assert tuned.val_accuracy[-1] == full.val_accuracy[-1] and not tuned.diverged
+
+
+def test_a_final_only_run_that_blows_up_is_diverged():
+    def optimizer(ps):  # the weights overflow to inf, the logits to NaN
+        return torch.optim.SGD(ps, lr=1e38)
+
+    curves = train(WORKLOADS["mlp"], optimizer, 20, 0, final_only=True)
+    assert curves.diverged and not math.isfinite(curves.val_loss[-1])
+    assert train(WORKLOADS["mlp"], optimizer, 20, 0, checkpoints=4).diverged  # as with checkpoints
+
+
 def test_a_run_on_an_explicit_cpu_device_is_the_default_run():
     a, b = _short_mlp_run(device="cpu"), _short_mlp_run()
     assert list(a.loss) == list(b.loss) and list(a.grad_norm) == list(b.grad_norm)
