@@ -31,11 +31,18 @@ def test_data_is_offline_real_and_deterministic():
     assert "".join(alphabet[i] for i in codes[:200]) == text[:200]
 
 
+@pytest.mark.parametrize(
+    "device", ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)], ids=["cpu", "cuda"]
+)
 @pytest.mark.parametrize("name", list(WORKLOADS))
-def test_models_are_twice_differentiable(name):
+def test_models_are_twice_differentiable(name, device):
+    """Hessian-vector products (HCM-LMO's oracle) through every model; on CUDA too, where the
+    LSTM must run without cuDNN, whose kernel has no double backward."""
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("PyTorch sees no CUDA device")
     workload = WORKLOADS[name]
-    model = initial_model(workload, 0, 8 if name != "transformer" else 16)
-    xb, yb = next(minibatches(workload, 0))
+    model = initial_model(workload, 0, 8 if name != "transformer" else 16, device)
+    xb, yb = next(minibatches(workload, 0, device=device))
     params = list(model.parameters())
     grads = torch.autograd.grad(workload.loss(model, xb, yb), params, create_graph=True)
     v = [torch.randn_like(p) for p in params]
