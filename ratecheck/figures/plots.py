@@ -100,7 +100,7 @@ def convergence_figure(rows: list[dict[str, Any]], record: dict[str, Any], metri
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel(metric)
     axes[0][-1].legend(fontsize=7)
-    fig.suptitle(_title(record), fontsize=9)
+    fig.suptitle(_title(record), fontsize=9, wrap=True)
     fig.tight_layout()
     return fig
 
@@ -173,7 +173,7 @@ def scaling_figure(rows: list[dict[str, Any]], record: dict[str, Any], metric: s
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=6)
     axes[0][0].set_ylabel(metric)
-    fig.suptitle(_title(record), fontsize=9)
+    fig.suptitle(_title(record), fontsize=9, wrap=True)
     fig.tight_layout()
     return fig
 
@@ -204,7 +204,7 @@ def decision_figure(record: dict[str, Any]):
         ax.tick_params(axis="x", labelsize=6)
         text = f"{role}: {p.get('label', '')} — {p.get('outcome', '')}"
         ax.set_title(text, fontsize=6, loc="left", color=COLORS[role], pad=2)
-    fig.suptitle(_title(record), fontsize=9)
+    fig.suptitle(_title(record), fontsize=9, wrap=True)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / fig.get_figheight()))  # room for the title
     return fig
 
