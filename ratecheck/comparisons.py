@@ -31,7 +31,7 @@ Write a comparison of your own with the names of :data:`METHODS`::
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -290,12 +290,15 @@ def comparison_grid(
 @dataclass(frozen=True)
 class Setup:
     """What every run of a comparison point shares: the workload (``WORKLOADS[name]``), the
-    budget in oracle calls, the model width and the torch device."""
+    budget in oracle calls, the model width and the torch device; ``keep``: where finished
+    runs are kept (a claim's ``ctx.kept``: an interrupted claim keeps every finished training
+    run of the methods of :data:`METHODS`), or None."""
 
     workload: Any
     budget: int
     width: int
     device: str = "cpu"
+    keep: Callable[[str, dict, Callable[[], dict]], dict] | None = None
 
 
 def train_runs(
@@ -309,12 +312,14 @@ def train_runs(
     final_only: bool = False,
 ) -> list:
     """One training run per seed of method ``m`` at (log₂ lr, momentum) = ``trial``
-    (``final_only``: the held-out metrics at the end of the budget only)."""
-    from ratecheck.workloads.train import train
+    (``final_only``: the held-out metrics at the end of the budget only); each kept where the
+    setup says so and ``m`` is the method of that name in :data:`METHODS`."""
+    from ratecheck.workloads.train import Curves, train
 
     lr_log2, momentum = trial
-    return [
-        train(
+
+    def one(seed: int) -> Curves:
+        return train(
             setup.workload,
             m.make(setup.workload, seed, setup.width, 2.0**lr_log2, momentum),
             setup.budget,
@@ -328,8 +333,45 @@ def train_runs(
             device=setup.device,
             final_only=final_only,
         )
+
+    if setup.keep is None or METHODS.get(m.name) is not m:
+        return [one(seed) for seed in seeds]
+    inputs = {
+        "workload": setup.workload.name,
+        "budget": setup.budget,
+        "width": setup.width,
+        "device": setup.device,
+        "method": m.name,
+        "lr_log2": float(lr_log2),
+        "momentum": float(momentum),
+        "order": order,
+        "checkpoints": checkpoints,
+        "final_only": final_only,
+    }
+    return [
+        _curves(setup.keep("training run", {**inputs, "seed": seed}, lambda s=seed: _plain(one(s))))
         for seed in seeds
     ]
+
+
+def _plain(curves: Any) -> dict:
+    """A training run's curves as JSON values (float64 lists: exact through JSON)."""
+    return {f.name: _listed(getattr(curves, f.name)) for f in fields(curves)}
+
+
+def _listed(value: Any) -> Any:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def _curves(plain: dict) -> Any:
+    from ratecheck.workloads.train import Curves
+
+    return Curves(
+        **{
+            name: value if isinstance(value, bool) else np.array(value, dtype=float)
+            for name, value in plain.items()
+        }
+    )
 
 
 def final(runs: list, field: str = "val_loss") -> np.ndarray:
@@ -399,7 +441,7 @@ def comparison(
                     f"budget={budget} is smaller than one step of {m.name} "
                     f"({m.calls_per_step} oracle calls per step)"
                 )
-        setup = Setup(workload, budget, width, device)
+        setup = Setup(workload, budget, width, device, keep=ctx.kept)
         key = {"width": where["width"]}
         final_seeds = seeds_of(ctx, key, ctx.seeds)
         tuning = seeds_of(ctx, key, n_tuning, TUNING_FIRST_SEED)

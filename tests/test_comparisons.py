@@ -163,3 +163,50 @@ def test_a_broken_user_comparison_exits_2_with_one_line(tmp_path, a, grid, messa
     assert out.returncode == 2, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and message in out.stderr
     assert "Traceback" not in out.stderr
+
+
+KEPT_CLAIM = """
+from ratecheck import Context, claim
+from ratecheck.comparisons import comparison, comparison_grid
+
+@claim(id="kept-comparison", kind="comparison", statement="SGD beats AdamW", source="mine",
+       prediction=0, tolerance=0.05, control="A/A", grid=comparison_grid((12, 12), ((8,), (8,))),
+       seeds=(2, 2), requires=("torch", "sklearn"))
+def kept_comparison(ctx: Context) -> None:
+    \"\"\"SGD against AdamW on a tiny MLP.\"\"\"
+    comparison(ctx, "mlp", "sgd", "adamw", baselines=(), tuning_seeds=(1, 1))
+"""
+
+
+def test_an_interrupted_comparison_keeps_its_finished_training_runs(tmp_path, monkeypatch):
+    """Every finished training run is kept in the cache: run again after losing the task's own
+    entry (an interruption before the claim finished), the comparison trains nothing and gives
+    the same record, bit for bit."""
+    import importlib
+
+    from ratecheck.user import load_claim_file
+    from ratecheck.verify.cache import TaskCache
+
+    training = importlib.import_module("ratecheck.workloads.train")
+
+    path = tmp_path / "kept.py"
+    path.write_text(textwrap.dedent(KEPT_CLAIM))
+    (cid,) = load_claim_file(str(path))
+    cache = TaskCache(tmp_path / "cache")
+    (first,) = ratecheck.verify([cid], quick=True, cache=cache)
+    assert list((tmp_path / "cache" / "pieces").rglob("*.json"))
+    for entry in (tmp_path / "cache").glob("*/*.json"):  # the task's entry, not its pieces
+        entry.unlink()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a kept training run was computed again")
+
+    monkeypatch.setattr(training, "train", no_training)
+    (second,) = ratecheck.verify([cid], quick=True, cache=cache)
+    first, second = (_numbers(v.record()) for v in (first, second))
+    assert second == first and "tuned sgd lr 2^" in first
+
+
+def _numbers(record: dict) -> str:
+    """A record without its wall time: every point, note and tuned choice, as text (NaN-safe)."""
+    return repr({k: v for k, v in record.items() if k != "wall_s"})

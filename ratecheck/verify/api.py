@@ -158,6 +158,8 @@ def verify(
     tasks = plan(claim_ids, bool(quick), backend, seeds, checked_grid(grid))
     if cache is not None and not cache.check_writable():
         cache = None
+    if cache is not None:  # tasks keep their finished pieces there
+        tasks = [dataclasses.replace(t, cache=str(cache.folder)) for t in tasks]
     adaptive = seeds is None
     alpha = ALPHA / looks_allowed(bool(quick)) if adaptive else ALPHA
     store = ResultStore(out, backend, claim_ids) if out is not None else None

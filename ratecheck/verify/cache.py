@@ -15,6 +15,10 @@ not all finite are not stored. Writes go through a uniquely named temporary file
 rename, so concurrent runs sharing a cache never see a half-written entry; a cache folder that
 cannot be written is reported once and the run goes on uncached.
 
+Pieces: a task can keep finished pieces of its work (one training run of a network claim) under
+``pieces/``, keyed by :func:`piece_key` and checked the same way, so that an interrupted task
+loses only its unfinished pieces (``Context.kept``).
+
 Location: ``$RATECHECK_CACHE`` or ``~/.cache/ratecheck``.
 """
 
@@ -53,6 +57,7 @@ from ratecheck.verify.verdict import Judgement, Point
 POINT_FIELDS = tuple(f.name for f in fields(Point))
 FORMAT = 3
 DURATIONS = "durations.json"  # wall seconds of earlier tasks, for longest-first scheduling
+PIECES = "pieces"  # the folder of finished pieces of tasks (TaskCache.store_piece)
 
 # The schema of a stored outcome, in the store's spec language (exact types: true is no number).
 _POINT = {name.rstrip("?"): spec for name, spec in POINT_SPEC.items() if name != "outcome?"}
@@ -180,6 +185,24 @@ def task_key(
         "quick": quick,
         "backend": backend,
         "dtype": dtype,
+        **_environment(),
+        "claim_code": claim_code,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def piece_key(kind: str, inputs: dict[str, Any]) -> str:
+    """The cache key of a piece of a task (say, one training run of a network claim): its kind,
+    its inputs (everything its numbers depend on beyond the package's code and the installed
+    versions, as JSON values) and the environment of :func:`task_key`."""
+    payload = {"format": FORMAT, "piece": kind, "inputs": inputs, **_environment()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _environment() -> dict[str, Any]:
+    """What every key names beyond its own inputs: the package's version and source code, and
+    the versions of the libraries whose numbers enter the results."""
+    return {
         "version": ratecheck.__version__,
         "numpy": version("numpy"),
         "scipy": version("scipy"),
@@ -187,9 +210,7 @@ def task_key(
         "torch": _installed("torch"),  # the network claims train with it
         "scikit-learn": _installed("scikit-learn"),  # their digits data ship with it
         "code": code_fingerprint(),
-        "claim_code": claim_code,
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def _installed(distribution: str) -> str | None:
@@ -256,13 +277,16 @@ def cacheable(outcome: Outcome) -> bool:
 
 
 def entry_text(key: str, outcome: Outcome) -> str:
-    body = encode(outcome)
+    return _wrapped(key, encode(outcome))
+
+
+def _wrapped(key: str, body: str) -> str:
     checksum = hashlib.sha256(body.encode()).hexdigest()
     return json.dumps({"format": FORMAT, "key": key, "sha256": checksum, "body": body})
 
 
-def read_entry(key: str, text: str) -> Outcome:
-    """The outcome stored in an entry's text; InvalidEntry on any doubt."""
+def _unwrapped(key: str, text: str) -> str:
+    """The body of an entry's text, once its format, key and checksum are right."""
     try:
         wrapper = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -274,6 +298,24 @@ def read_entry(key: str, text: str) -> Outcome:
         raise InvalidEntry("the entry belongs to another key")
     if hashlib.sha256(body.encode()).hexdigest() != wrapper.get("sha256"):
         raise InvalidEntry("checksum mismatch")
+    return body
+
+
+def read_piece(key: str, text: str) -> dict[str, Any]:
+    """The piece stored in an entry's text (a JSON object); InvalidEntry on any doubt."""
+    body = _unwrapped(key, text)
+    try:
+        piece = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidEntry(f"not JSON ({exc})") from None
+    if not isinstance(piece, dict) or json.dumps(piece, allow_nan=True) != body:
+        raise InvalidEntry("the piece does not re-encode to the stored text")
+    return piece
+
+
+def read_entry(key: str, text: str) -> Outcome:
+    """The outcome stored in an entry's text; InvalidEntry on any doubt."""
+    body = _unwrapped(key, text)
     outcome = decode(body)
     if encode(outcome) != body:
         raise InvalidEntry("the outcome does not re-encode to the stored text")
@@ -309,23 +351,36 @@ class TaskCache:
         return self.writable
 
     def load(self, key: str) -> Outcome | None:
+        return self._read(self._path(key), key, read_entry)
+
+    def store(self, key: str, outcome: Outcome) -> None:
+        if self.writable and cacheable(outcome):
+            self._write(self._path(key), entry_text(key, outcome))
+
+    def load_piece(self, key: str) -> dict[str, Any] | None:
+        """A stored piece of a task (:func:`piece_key`), or None."""
+        return self._read(self.folder / PIECES / key[:2] / f"{key}.json", key, read_piece)
+
+    def store_piece(self, key: str, piece: dict[str, Any]) -> None:
+        """Keep a finished piece of a task (a JSON object, NaN allowed): a task that is
+        interrupted, or run again, reads it back instead of recomputing it."""
+        if self.writable:
+            body = json.dumps(piece, allow_nan=True)
+            self._write(self.folder / PIECES / key[:2] / f"{key}.json", _wrapped(key, body))
+
+    def _read(self, path: Path, key: str, reader: Callable[[str, str], Any]) -> Any:
         if not self.writable:
             return None
-        path = self._path(key)
         try:
             if not path.is_file():
                 return None
-            return read_entry(key, path.read_text())
+            return reader(key, path.read_text())
         except (InvalidEntry, OSError, UnicodeDecodeError):
             try:
                 path.unlink(missing_ok=True)  # doubtful: discard and recompute
             except OSError:
                 pass  # a read-only cache: the entry stays a miss
             return None
-
-    def store(self, key: str, outcome: Outcome) -> None:
-        if self.writable and cacheable(outcome):
-            self._write(self._path(key), entry_text(key, outcome))
 
     def durations(self) -> dict[str, float]:
         """Wall seconds of earlier tasks by label (a scheduling hint: unreadable means none)."""

@@ -100,6 +100,7 @@ class Context:
         self.extra: dict[str, Any] = {}
         self.traces: list[Trace] = []
         self.censored = False
+        self._pieces: Any = None  # the TaskCache of kept pieces, opened on first use
 
     # --- the grid and its random streams ---------------------------------------------------
     def points(self, *axes: str) -> Iterator[dict[str, Value]]:
@@ -119,6 +120,30 @@ class Context:
         return Streams(claim or self.claim.id, dict(where), self.seeds)
 
     # --- running and storing rows ------------------------------------------------------------
+    def kept(
+        self, kind: str, inputs: Mapping[str, Any], compute: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """``compute()`` (a JSON object, NaN allowed), kept in the run's cache folder under
+        (``kind``, ``inputs``) where the run has one: an interrupted or repeated run reads each
+        finished piece back instead of recomputing it. ``inputs`` (JSON values) must name
+        everything the result depends on beyond the package's code and the installed versions
+        (the key adds those). A computed piece passes through the same JSON text as a stored
+        one, so both give the same numbers, bit for bit."""
+        import json
+
+        from ratecheck.verify.cache import TaskCache, piece_key
+
+        if self.settings.cache is None:
+            return json.loads(json.dumps(compute(), allow_nan=True))
+        if self._pieces is None:
+            self._pieces = TaskCache(self.settings.cache)  # warns once if it cannot write
+        key = piece_key(kind, dict(inputs))
+        piece = self._pieces.load_piece(key)
+        if piece is None:
+            piece = json.loads(json.dumps(compute(), allow_nan=True))
+            self._pieces.store_piece(key, piece)
+        return piece
+
     def run(
         self,
         method: Any,

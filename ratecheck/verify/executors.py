@@ -51,6 +51,7 @@ class Task:
     backend: str
     grid: tuple[tuple[str, tuple[float, ...]], ...]
     module: str  # the experiment's module, or the claim file it was loaded from (a path)
+    cache: str | None = None  # the cache folder where the task keeps finished pieces, if any
 
 
 def run_task(task: Task) -> tuple[Any, float]:
@@ -68,7 +69,8 @@ def run_task(task: Task) -> tuple[Any, float]:
             importlib.import_module(task.module)
     claim = get_claim(task.claim_id)
     grid = dict(task.grid)
-    settings = Settings(task.quick, task.seeds, namespace(task.backend), task.backend, grid)
+    xp = namespace(task.backend)
+    settings = Settings(task.quick, task.seeds, xp, task.backend, grid, task.cache)
     start = time.perf_counter()
     try:
         outcome = get_experiment(task.claim_id).run(claim, settings, grid)

@@ -84,6 +84,7 @@ class Settings:
     xp: Any
     backend: str
     overrides: dict[str, tuple[Value, ...]] = field(default_factory=dict)
+    cache: str | None = None  # the cache folder, where a run keeps finished pieces (Context.kept)
 
 
 @dataclass

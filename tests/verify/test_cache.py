@@ -131,3 +131,37 @@ def test_key_tracks_the_versions_that_determine_the_numbers(monkeypatch, distrib
     )
     monkeypatch.setattr(cache, "version", lambda d: "9.9" if d == distribution else real_version(d))
     assert task_key(CLAIM, {"kappa": (10.0,)}, 4, True, "numpy") != base
+
+
+def test_a_piece_is_kept_exactly_and_a_damaged_one_is_a_miss(tmp_path):
+    from ratecheck.verify.cache import piece_key
+
+    cache = TaskCache(tmp_path)
+    key = piece_key("training run", {"seed": 1})
+    assert key not in (piece_key("training run", {"seed": 2}), piece_key("other", {"seed": 1}))
+    piece = {"loss": [0.1, float("nan"), 1e-300, 2.0 / 3.0], "diverged": False}
+    cache.store_piece(key, piece)
+    assert json.dumps(cache.load_piece(key)) == json.dumps(piece)
+    (path,) = list((tmp_path / "pieces").rglob("*.json"))
+    path.write_text(path.read_text().replace("0.1", "0.2"))
+    assert cache.load_piece(key) is None and not path.exists()  # discarded, recomputed
+
+
+def test_a_context_keeps_a_piece_only_where_the_run_has_a_cache(tmp_path):
+    from ratecheck.backend import namespace
+    from ratecheck.verify.context import Context
+    from ratecheck.verify.experiment import Settings
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"value": [1.0 / 3.0]}
+
+    for folder, runs in ((None, 2), (str(tmp_path), 1)):
+        computed.clear()
+        settings = Settings(True, 2, namespace("numpy"), "numpy", {}, folder)
+        for _ in range(2):  # two contexts: a task run again after an interruption
+            ctx = Context(ratecheck.get_claim(CLAIM), settings, {})
+            assert ctx.kept("piece", {"n": 1}, compute) == {"value": [1.0 / 3.0]}
+        assert len(computed) == runs

@@ -72,6 +72,8 @@ def nn_lr_transfer(ctx: Context) -> None:
     prediction; standard parametrization moves its lr* with width, so it must be refuted.
     Muon's slope is reported (its AdamW-matched update is not width-invariant in μP terms).
     """
+    from ratecheck.workloads.train import WORKLOADS
+
     widths = [int(w) for w in ctx.values("width")]
     for where in ctx.points("budget"):
         budget = int(where["budget"])
@@ -80,7 +82,8 @@ def nn_lr_transfer(ctx: Context) -> None:
             curves, grids = {}, {}
             for w in widths:
                 seeds = seeds_of(ctx, {"width": w}, ctx.seeds)
-                curves[w], grids[w] = _sensitivity(m, budget, seeds, w, space(name, ctx.quick))
+                setup = Setup(WORKLOADS["mlp"], budget, w, keep=ctx.kept)
+                curves[w], grids[w] = _sensitivity(m, setup, seeds, space(name, ctx.quick))
                 sensitivity_rows(ctx, curves[w], w, name, role)
             estimate, stars, edges = _slope(curves, grids, widths, ctx.seeds)
             stars_text = ", ".join(f"w={w}: 2^{s:.2f}" for w, s in zip(widths, stars))
@@ -110,14 +113,12 @@ def nn_lr_transfer(ctx: Context) -> None:
 
 
 def _sensitivity(
-    m: Method, budget: int, seeds: list[int], width: int, grid: SearchSpace
+    m: Method, setup: Setup, seeds: list[int], grid: SearchSpace
 ) -> tuple[dict, SearchSpace]:
     """{trial: final validation loss per seed} over the grid, extended once where the best
     mean lies on its edge (the protocol's :func:`ratecheck.comparisons.tune`); and the grid
     searched."""
-    from ratecheck.workloads.train import WORKLOADS
-
-    _, losses = tune(m, Setup(WORKLOADS["mlp"], budget, width), seeds, grid)
+    _, losses = tune(m, setup, seeds, grid)
     return losses, SearchSpace(tuple(sorted({t[0] for t in losses})), grid.momentum)
 
 
