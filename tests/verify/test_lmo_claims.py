@@ -61,6 +61,26 @@ def test_exact_svd_band_is_one_on_prescribed_inputs():
     assert 0.6 < lo < 0.99 and 1.01 < hi < 1.2  # ns5 is not the exact oracle
 
 
+def test_the_band_covers_the_wide_branch_and_keeps_its_nan():
+    """The transposed (wide) inputs take Newton–Schulz's other branch: an oracle that fails
+    only on wide matrices makes the band NaN (inconclusive), never the tall inputs' band."""
+    from ratecheck.claims.lmo.newton_schulz_accuracy import tall_and_wide_band
+
+    targets = np.geomspace(0.01, 1.0, 20)
+    U, s, V = prescribed(Streams("test-ns", {"case": "band"}, 2), targets, (8, 6))
+    tall, wide = (
+        measured_band(nm.newton_schulz, U, s, V, np),
+        measured_band(nm.newton_schulz, V, s, U, np),
+    )
+    assert tall[0] == pytest.approx(wide[0], rel=1e-9) and tall[1] == pytest.approx(wide[1])
+
+    def tall_only(G):
+        out = nm.newton_schulz(G)
+        return out if G.shape[-2] >= G.shape[-1] else np.full_like(out, np.nan)
+
+    assert all(np.isnan(tall_and_wide_band(tall_only, U, s, V, np)))
+
+
 def test_momentum_slope_and_no_momentum_floor(verdicts):
     v = verdicts["lmo-momentum-rate"]
     assert {p.where["geometry"] for p in v.result.points} == {"l2", "linf", "spectral"}
