@@ -31,7 +31,7 @@ Write a comparison of your own with the names of :data:`METHODS`::
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -349,29 +349,11 @@ def train_runs(
         "final_only": final_only,
     }
     return [
-        _curves(setup.keep("training run", {**inputs, "seed": seed}, lambda s=seed: _plain(one(s))))
+        Curves.from_json(
+            setup.keep("training run", {**inputs, "seed": seed}, lambda s=seed: one(s).as_json())
+        )
         for seed in seeds
     ]
-
-
-def _plain(curves: Any) -> dict:
-    """A training run's curves as JSON values (float64 lists: exact through JSON)."""
-    return {f.name: _listed(getattr(curves, f.name)) for f in fields(curves)}
-
-
-def _listed(value: Any) -> Any:
-    return value.tolist() if isinstance(value, np.ndarray) else value
-
-
-def _curves(plain: dict) -> Any:
-    from ratecheck.workloads.train import Curves
-
-    return Curves(
-        **{
-            name: value if isinstance(value, bool) else np.array(value, dtype=float)
-            for name, value in plain.items()
-        }
-    )
 
 
 def final(runs: list, field: str = "val_loss") -> np.ndarray:

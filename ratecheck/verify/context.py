@@ -32,6 +32,7 @@ claims are written the same way::
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -129,8 +130,6 @@ class Context:
         everything the result depends on beyond the package's code and the installed versions
         (the key adds those). A computed piece passes through the same JSON text as a stored
         one, so both give the same numbers, bit for bit."""
-        import json
-
         from ratecheck.verify.cache import TaskCache, piece_key
 
         if self.settings.cache is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 
 import numpy as np
@@ -181,6 +181,21 @@ class Curves:
     diverged: bool
     val_loss: np.ndarray
     val_accuracy: np.ndarray
+
+    def as_json(self) -> dict:
+        """The curves as JSON values (float64 lists: exact through JSON, NaN included)."""
+        return {
+            f.name: v.tolist() if isinstance(v, np.ndarray) else v
+            for f in fields(self)
+            for v in (getattr(self, f.name),)
+        }
+
+    @classmethod
+    def from_json(cls, plain: dict) -> Curves:
+        """The curves of :meth:`as_json`'s values."""
+        return cls(
+            **{k: v if isinstance(v, bool) else np.array(v, dtype=float) for k, v in plain.items()}
+        )
 
 
 @cache
