@@ -279,10 +279,12 @@ def method(name: str | Method) -> Method:
 def comparison_grid(
     budget: tuple[int, int], widths: tuple[tuple[int, ...], tuple[int, ...]]
 ) -> list[Axis]:
-    """A comparison's grid: the budget in oracle calls (quick, full) and the model widths."""
+    """A comparison's grid: the budget in oracle calls (quick, full) and the model widths.
+    Both axes are independent: each (budget, width) is tuned, run and judged on its own seeds,
+    so each runs as a task of its own (on ``--workers`` or Dask, in parallel)."""
     return [
-        Axis("budget", (budget[0],), (budget[1],), 1, "oracle calls per run"),
-        Axis("width", widths[0], widths[1], 1, "model width"),
+        Axis("budget", (budget[0],), (budget[1],), 1, "oracle calls per run", independent=True),
+        Axis("width", widths[0], widths[1], 1, "model width", independent=True),
     ]
 
 
@@ -414,7 +416,12 @@ def comparison(
     check_spaces(spaces)
     workload, device = WORKLOADS[workload_name], torch_device(ctx.settings.backend)
     n_tuning = tuning_seeds[0] if ctx.quick else tuning_seeds[1]
-    diverged = 0
+    trials = len(next(iter(spaces.values())).trials)
+    mode = " (quick mode: small grids, few seeds)" if ctx.quick else ""
+    ctx.note(
+        f"{workload.description}; protocol: {trials} trials per method on {n_tuning} tuning "
+        f"seed(s), selected by the final validation loss, {ctx.seeds} fresh paired seeds{mode}"
+    )
     for where in ctx.points("budget", "width"):
         budget, width = int(where["budget"]), int(where["width"])
         for m in methods.values():
@@ -441,7 +448,9 @@ def comparison(
         other = train_runs(b, setup, final_seeds, chosen[b.name].trial, order=OTHER_ORDER, **marks)
         traces = {name: _as_trace(r, methods[name]) for name, r in runs.items()}
         ctx.track(*traces.values(), _as_trace(other, b))
-        diverged += sum(r.diverged for rs in (*runs.values(), other) for r in rs)
+        diverged = sum(r.diverged for rs in (*runs.values(), other) for r in rs)
+        if diverged:
+            ctx.note(f"{label}: {diverged} final runs diverged (non-finite loss)")
         edges = [n for n in (a.name, b.name) if chosen[n].edge]
         if edges:
             ctx.note(
@@ -471,14 +480,6 @@ def comparison(
             ctx.note(text)
         for name, trace in traces.items():
             _curve_rows(ctx, trace, where, name)
-    trials = len(next(iter(spaces.values())).trials)
-    mode = " (quick mode: small grids, few seeds)" if ctx.quick else ""
-    ctx.note(
-        f"{workload.description}; protocol: {trials} trials per method on {n_tuning} tuning "
-        f"seed(s), selected by the final validation loss, {ctx.seeds} fresh paired seeds{mode}"
-    )
-    if diverged:
-        ctx.note(f"{diverged} final runs diverged (non-finite loss)")
 
 
 def _describe(name: str, s: Selection) -> str:

@@ -210,3 +210,28 @@ def test_an_interrupted_comparison_keeps_its_finished_training_runs(tmp_path, mo
 def _numbers(record: dict) -> str:
     """A record without its wall time: every point, note and tuned choice, as text (NaN-safe)."""
     return repr({k: v for k, v in record.items() if k != "wall_s"})
+
+
+def test_a_comparison_split_by_width_gives_the_numbers_of_the_whole_grid(tmp_path, monkeypatch):
+    """Budget and width are independent axes: each (budget, width) is its own task, and the
+    merged record equals the record of the whole grid run as one task, bit for bit (the notes
+    in the same order)."""
+    from ratecheck.user import load_claim_file
+    from ratecheck.verify.api import plan, split
+
+    path = tmp_path / "widths.py"
+    path.write_text(
+        textwrap.dedent(
+            KEPT_CLAIM.replace("((8,), (8,))", "((8, 12), (8, 12))").replace(
+                "kept-comparison", "widths-comparison"
+            )
+        )
+    )
+    (cid,) = load_claim_file(str(path))
+    (task,) = plan([cid], True, "numpy", None, None)
+    assert [dict(p.grid)["width"] for p in split(task)] == [(8.0,), (12.0,)]
+    (split_run,) = ratecheck.verify([cid], quick=True)
+    monkeypatch.setattr(sys.modules["ratecheck.verify.api"], "split", lambda task: [task])
+    (whole_run,) = ratecheck.verify([cid], quick=True)
+    assert _numbers(split_run.record()) == _numbers(whole_run.record())
+    assert "width 12" in _numbers(split_run.record())
