@@ -308,13 +308,24 @@ def split(task: Task) -> list[Task]:
 def longest_first(parts: Sequence[tuple[Any, Task]], seconds: Mapping[str, float]) -> list:
     """``(key, task)`` pairs in submission order for parallel executors: tasks with no recorded
     duration first (they may be long), those that train networks (their claims need PyTorch:
-    the longest of the suite) before the others, each group in the given order; then the
-    tasks with a recorded duration (``seconds``, by :func:`duration_label`), longest first."""
+    the longest of the suite) before the others, claims in the given order and each claim's
+    parts last first (the estimate: grids ascend in size, so a claim's last width, horizon or
+    dimension is its likeliest longest part); then the tasks with a recorded duration
+    (``seconds``, by :func:`duration_label`), longest first."""
     known = [seconds.get(duration_label(task)) for _, task in parts]
     trains = ["torch" in get_claim(task.claim_id).requires for _, task in parts]
+    first_of: dict[str, int] = {}
+    for k, (_, task) in enumerate(parts):
+        first_of.setdefault(task.claim_id, k)
     order = sorted(
         range(len(parts)),
-        key=lambda k: (known[k] is not None, -(known[k] or 0.0), not trains[k], k),
+        key=lambda k: (
+            known[k] is not None,
+            -(known[k] or 0.0),
+            not trains[k],
+            first_of[parts[k][1].claim_id],
+            -k,
+        ),
     )
     return [parts[k] for k in order]
 

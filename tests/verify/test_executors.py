@@ -203,6 +203,15 @@ def test_parallel_runs_start_the_longest_recorded_task_first(tmp_path):
     assert longest_first(parts, cache.durations()) == parts
 
 
+def test_the_unrecorded_parts_of_a_claim_start_from_its_largest_grid_value():
+    from ratecheck.verify.api import longest_first, plan, split
+
+    tasks = plan(["hb-not-global", "deeplinear-hb-rate"], True, "numpy", 2, {"depth": (2, 3, 4)})
+    parts = [(k, part) for k, part in enumerate(p for task in tasks for p in split(task))]
+    order = [dict(task.grid).get("depth") for _, task in longest_first(parts, {})]
+    assert order == [None, (4.0,), (3.0,), (2.0,)]
+
+
 def test_unrecorded_tasks_that_train_networks_start_first():
     from ratecheck.verify.api import longest_first, plan
 
