@@ -8,6 +8,7 @@ import ratecheck
 from ratecheck.claims.lmo.lmo_identities import (
     identity_norms,
     mutated_norms,
+    operator_norm,
     worst_violation,
 )
 from ratecheck.claims.lmo.newton_schulz_accuracy import measured_band, prescribed
@@ -34,10 +35,35 @@ def test_identity_checks_reject_each_mutation_directly():
     """One seed, outside the claim run: the exact oracles hold, every mutated one fails."""
     streams = Streams("test-lmo-identities", {"case": "direct"}, 1)
     for name in ("l1", "nuclear", "product(spectral[rms_rms,svd], colnorm, sign)"):
-        norm, shape = identity_norms()[name]
-        assert worst_violation(norm, shape, streams, np) <= 1e-12, name
-    for name, (norm, shape) in mutated_norms().items():
-        assert worst_violation(norm, shape, streams, np) > 1e-3, name
+        assert worst_violation(*identity_norms()[name][:2], streams, np) <= 1e-12, name
+    for name, (norm, shape, definition) in mutated_norms().items():
+        assert worst_violation(norm, shape, streams, np, definition) > 1e-3, name
+    inverted, shape, rms_rms = mutated_norms()["spectral scale inverted throughout"]
+    assert worst_violation(inverted, shape, streams, np) <= 1e-12  # consistent: only its
+    assert worst_violation(inverted, shape, streams, np, rms_rms) > 0.1  # definition fails
+
+
+@pytest.mark.parametrize(
+    ("domain", "codomain"),
+    [(a, b) for a in ("1", "2", "rms") for b in ("2", "rms", "inf")],
+)
+def test_operator_norms_are_the_supremum_of_their_definition(domain, codomain):
+    """sup_{‖z‖_a = 1} ‖Wz‖_b: no sampled z exceeds the value, and a maximizer attains it."""
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((5, 3))
+    value = operator_norm(W[None], domain, codomain)[0]
+    norm_a = {"1": lambda z: np.abs(z).sum(), "2": np.linalg.norm}
+    norm_a["rms"] = lambda z: np.linalg.norm(z) / np.sqrt(z.size)
+    norm_b = {**norm_a, "inf": lambda z: np.abs(z).max()}
+    ratios = [norm_b[codomain](W @ z) / norm_a[domain](z) for z in rng.standard_normal((4000, 3))]
+    ratios += [norm_b[codomain](W @ z) / norm_a[domain](z) for z in np.eye(3)]
+    assert max(ratios) <= value * (1 + 1e-12)
+    if domain == "1":  # the supremum is attained at a vertex ±e_j
+        assert max(ratios) == pytest.approx(value, rel=1e-12)
+    else:  # attained at the top right singular vector, or along the largest row
+        largest_row = W[np.argmax(np.linalg.norm(W, axis=1))]
+        top = np.linalg.svd(W)[2][0] if codomain != "inf" else largest_row
+        assert norm_b[codomain](W @ top) / norm_a[domain](top) == pytest.approx(value, rel=1e-12)
 
 
 def test_newton_schulz_band_is_measured_not_assumed(verdicts):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -73,16 +74,70 @@ def identity_violation(norm: Any, d: Any, entrywise: bool = True) -> float:
     return float(max(worst))
 
 
-def worst_violation(norm: Any, shape: tuple[int, ...], streams: Streams, xp: Any) -> float:
+@dataclass(frozen=True)
+class OperatorNorm:
+    """What a matrix norm is defined to be: ``factor``·‖W‖_{domain→codomain} with
+    ‖W‖_{a→b} = sup_{‖z‖_a = 1} ‖Wz‖_b (Scion §3), of Wᵀ when ``transpose``; ``factor`` is a
+    function of (d_out, d_in) (Scion's normalized variants)."""
+
+    domain: str  # "1", "2" or "rms"
+    codomain: str  # "2", "rms" or "inf"
+    factor: Any = lambda d_out, d_in: 1.0
+    transpose: bool = False
+
+
+def operator_norm(W: np.ndarray, domain: str, codomain: str) -> np.ndarray:
+    """‖W‖_{domain→codomain} per leading batch entry of W (…, d_out, d_in), from the definition,
+    on the host and without the library's norms. The ℓ1 ball's extreme points are ±e_j, so
+    from "1" it is the largest column's codomain norm. From "2" or "rms" (‖z‖_2 = √d_in on the
+    RMS sphere) it is √λ_max(WᵀW) into "2" and "rms" (÷√d_out), and the largest row's ℓ2 norm
+    into "inf" (Cauchy–Schwarz, attained at z ∥ that row)."""
+    d_out, d_in = W.shape[-2:]
+    if domain == "1":
+        columns = {
+            "2": np.linalg.norm(W, axis=-2),
+            "rms": np.linalg.norm(W, axis=-2) / math.sqrt(d_out),
+            "inf": np.max(np.abs(W), axis=-2),
+        }[codomain]
+        return np.max(columns, axis=-1)
+    radius = math.sqrt(d_in) if domain == "rms" else 1.0
+    if codomain == "inf":
+        return radius * np.max(np.linalg.norm(W, axis=-1), axis=-1)
+    top = np.sqrt(np.linalg.eigvalsh(np.swapaxes(W, -1, -2) @ W)[..., -1])
+    return radius * top / (math.sqrt(d_out) if codomain == "rms" else 1.0)
+
+
+def definition_violation(norm: Any, d: Any, definition: OperatorNorm) -> float:
+    """max |‖d‖ / (factor·‖d‖_{a→b}) − 1| over the batch: the norm is the one it is named."""
+    W = to_host(d).astype(np.float64)
+    if definition.transpose:
+        W = np.swapaxes(W, -1, -2)
+    expected = definition.factor(*W.shape[-2:]) * operator_norm(
+        W, definition.domain, definition.codomain
+    )
+    return float(np.max(np.abs(to_host(norm.norm(d)) / expected - 1)))
+
+
+def worst_violation(
+    norm: Any,
+    shape: tuple[int, ...],
+    streams: Streams,
+    xp: Any,
+    definition: OperatorNorm | None = None,
+) -> float:
     """The largest identity violation over the random, rank-deficient and ill-conditioned
     inputs of ``shape`` (three such blocks per input for a product norm); scale invariance is
-    checked entrywise on the random input only."""
+    checked entrywise on the random input only. With a ``definition``, also the norm's
+    violation of it on every input."""
     if isinstance(norm, nm.Product):
         blocks = [oracle_inputs(streams, xp, shape) for _ in norm.norms]
         inputs = [tuple(b[i] for b in blocks) for i in range(len(blocks[0]))]
     else:
         inputs = oracle_inputs(streams, xp, shape)
-    return max(identity_violation(norm, d, entrywise=i == 0) for i, d in enumerate(inputs))
+    worst = [identity_violation(norm, d, entrywise=i == 0) for i, d in enumerate(inputs)]
+    if definition is not None:
+        worst += [definition_violation(norm, d, definition) for d in inputs]
+    return max(worst)
 
 
 def _label(norm: Any, *fields: str) -> str:
@@ -95,23 +150,54 @@ def product_norm() -> nm.Product:
     return nm.Product((nm.Spectral(SHAPE, "rms_rms"), nm.ColNorm(), nm.Sign()), (1.0, 3.0, 0.25))
 
 
-def identity_norms() -> dict[str, tuple[Any, tuple[int, ...]]]:
-    """Every norm of the library, {name telling its variant apart: (norm, block shape)}."""
-    cases = [(nm.L1(), VECTOR, ()), (nm.L2(), VECTOR, ()), (nm.Linf(), VECTOR, ())]
-    cases += [(nm.Lp(p), VECTOR, ("p",)) for p in (1.5, 3.0, 1.05)]
-    cases += [(nm.BiasRMS(), VECTOR, ()), (nm.Frobenius(), SHAPE, ()), (nm.Nuclear(), SHAPE, ())]
-    cases += [(nm.Sign(), SHAPE, ("normalized",)), (nm.Sign(False), SHAPE, ("normalized",))]
-    for kind in (nm.ColNorm, nm.RowNorm):
+def _times_d_in(d_out: int, d_in: int) -> float:
+    return float(d_in)
+
+
+# The operator norms Scion's norms are defined to be (reference: norms-and-lmos.md §5).
+SCION_DEFINITIONS = {
+    ("spectral", "none"): OperatorNorm("2", "2"),
+    ("spectral", "rms_rms"): OperatorNorm("rms", "rms"),
+    ("spectral", "two_rms"): OperatorNorm("2", "rms"),
+    ("colnorm", False): OperatorNorm("1", "rms"),
+    ("colnorm", True): OperatorNorm("1", "rms", _times_d_in),  # implied by the code
+    ("rownorm", True): OperatorNorm("rms", "inf"),
+    ("rownorm", False): OperatorNorm("2", "inf"),
+    ("sign", False): OperatorNorm("1", "inf"),
+    ("sign", True): OperatorNorm("1", "inf", _times_d_in),  # implied by the code
+}
+
+
+def _defined(kind: str, variant: Any, transpose: bool = False) -> OperatorNorm:
+    return dataclasses.replace(SCION_DEFINITIONS[kind, variant], transpose=transpose)
+
+
+Case = tuple[Any, tuple[int, ...], OperatorNorm | None]
+
+
+def identity_norms() -> dict[str, Case]:
+    """Every norm of the library, {name telling its variant apart: (norm, block shape, the
+    operator norm it is defined to be or None)}."""
+    cases = [(nm.L1(), VECTOR, (), None), (nm.L2(), VECTOR, (), None)]
+    cases += [(nm.Linf(), VECTOR, (), None)]
+    cases += [(nm.Lp(p), VECTOR, ("p",), None) for p in (1.5, 3.0, 1.05)]
+    cases += [(nm.BiasRMS(), VECTOR, (), None), (nm.Frobenius(), SHAPE, (), None)]
+    cases += [(nm.Nuclear(), SHAPE, (), None)]
+    cases += [(nm.Sign(b), SHAPE, ("normalized",), _defined("sign", b)) for b in (True, False)]
+    for name, kind in (("colnorm", nm.ColNorm), ("rownorm", nm.RowNorm)):
         default = kind()
+        fields = ("normalized", "transpose")
         cases += [
-            (default, SHAPE, ("normalized", "transpose")),
-            (kind(not default.normalized), SHAPE, ("normalized", "transpose")),
-            (kind(transpose=True), SHAPE, ("normalized", "transpose")),
+            (norm, SHAPE, fields, _defined(name, norm.normalized, norm.transpose))
+            for norm in (default, kind(not default.normalized), kind(transpose=True))
         ]
-    cases += [(nm.Schatten(p), SHAPE, ("p",)) for p in (1.5, 2.0, 3.0, 4.0, 8.0)]
-    cases += [(nm.Spectral(SHAPE, mode), SHAPE, ()) for mode in nm.SHAPE_MODES]
-    cases.append((product_norm(), SHAPE, ()))
-    return {(_label(n, *f) if f else n.name): (n, shape) for n, shape, f in cases}
+    cases += [(nm.Schatten(p), SHAPE, ("p",), None) for p in (1.5, 2.0, 3.0, 4.0, 8.0)]
+    cases += [
+        (nm.Spectral(SHAPE, mode), SHAPE, (), SCION_DEFINITIONS.get(("spectral", mode)))
+        for mode in nm.SHAPE_MODES
+    ]
+    cases.append((product_norm(), SHAPE, (), None))
+    return {(_label(n, *f) if f else n.name): (n, shape, op) for n, shape, f, op in cases}
 
 
 @dataclass(frozen=True)
@@ -141,23 +227,30 @@ class _MutatedProduct(nm.Product):
         return sum(n.dual(b) / r for n, b, r in zip(self.norms, d, self.radii))
 
 
-def mutated_norms() -> dict[str, tuple[Any, tuple[int, ...]]]:
-    """The control's wrong oracles, {mutation: (norm, block shape)}."""
+def mutated_norms() -> dict[str, Case]:
+    """The control's wrong oracles, {mutation: (norm, block shape, the operator norm it is
+    named)}. "spectral scale inverted throughout" is a consistent norm (its five identities
+    hold): only its definition as ‖·‖_{RMS→RMS} can tell it is the wrong one."""
     inverted = nm.Schatten(math.inf, math.sqrt(SHAPE[1] / SHAPE[0]))
     product = product_norm()
+    rms_rms = SCION_DEFINITIONS["spectral", "rms_rms"]
     return {
         "spectral scale inverted": (
             _Mutated(nm.Spectral(SHAPE, "rms_rms"), inverted.lmo, "spectral scale inverted"),
             SHAPE,
+            rms_rms,
         ),
+        "spectral scale inverted throughout": (inverted, SHAPE, rms_rms),
         "schatten s^q": (
             _Mutated(nm.Schatten(3.0), schatten_lmo_wrong_exponent(3.0), "schatten s^q"),
             SHAPE,
+            None,
         ),
-        "product dual with 1/r_l": (_MutatedProduct(product.norms, product.radii), SHAPE),
+        "product dual with 1/r_l": (_MutatedProduct(product.norms, product.radii), SHAPE, None),
         "euclidean lmo under linf": (
             _Mutated(nm.Linf(), nm.L2().lmo, "euclidean lmo under linf", False),
             VECTOR,
+            None,
         ),
     }
 
@@ -167,18 +260,28 @@ def mutated_norms() -> dict[str, tuple[Any, tuple[int, ...]]]:
     kind="identity",
     source="Scion (arXiv 2502.07529) App. A.1, Tables 2–4; GGNC (arXiv 2506.01913) §2–3",
     statement="for every norm: ‖lmo(d)‖ = 1, ⟨d, lmo(d)⟩ = −‖d‖_*, lmo(a·d) = lmo(d) for a > 0,"
-    " d^# = −‖d‖_*·lmo(d), ⟨d, d^#⟩ = ‖d^#‖² = ‖d‖_*²",
+    " d^# = −‖d‖_*·lmo(d), ⟨d, d^#⟩ = ‖d^#‖² = ‖d‖_*²; and each of Scion's operator norms is"
+    " the one it is named, ‖W‖_{a→b} = sup_{‖z‖_a = 1} ‖Wz‖_b",
     prediction=0,
-    prediction_text="max relative violation of the five identities = 0",
+    prediction_text="max relative violation of the five identities (and of the named operator "
+    "norm's definition) = 0",
     tolerance=1e-12,
     experiment="every norm of the library on random, rank-deficient, ill-conditioned and zero "
-    "inputs (float64), batched over seeds, several scales a",
-    control="mutated LMOs: spectral scale √(d_in/d_out) for √(d_out/d_in), Schatten exponent "
-    "s^q for s^{q−1}, product dual with 1/r_l, Euclidean LMO under ℓ∞",
+    "inputs (float64), batched over seeds, several scales a; Scion's spectral, column, row and "
+    "sign norms also against ‖W‖_{a→b} evaluated from its definition",
+    control="mutated LMOs: spectral scale √(d_in/d_out) for √(d_out/d_in) (in the LMO only, and "
+    "in the norm, dual and LMO alike), Schatten exponent s^q for s^{q−1}, product dual with "
+    "1/r_l, Euclidean LMO under ℓ∞",
     provenance=(
         Provenance("LMO, dual norm, sharp operator and their identities", "paper", "Scion, GGNC"),
         Provenance("ℓ1, ℓp, nuclear, Schatten-p, column/row LMO formulas", "derived"),
         Provenance("Scion operator-norm scalings", "paper", "LIONS-EPFL/scion code"),
+        Provenance(
+            "operator norms ‖W‖_{a→b} = sup_{‖z‖_a=1} ‖Wz‖_b and the norm each Scion class is",
+            "paper",
+            "Scion §3, Tables 2–4",
+        ),
+        Provenance("the normalized column and sign norms' d_in factor (from code)", "derived"),
     ),
     seeds=(4, 16),
 )
@@ -192,17 +295,23 @@ def lmo_identities(ctx: Context) -> None:
     Estimator: the largest relative violation of ‖lmo(d)‖ = 1, ⟨d, lmo(d)⟩ = −‖d‖_*,
     ⟨d, d#⟩ = ‖d#‖² = ‖d‖_*² and lmo(a·d) = lmo(d) at a = 10^{∓3} (entrywise on the random
     input, as optimality of lmo(a·d) for d on the others, whose argmin is not unique up to
-    round-off), and |lmo(0)|, which must be exactly finite zero; judged against 0 per norm.
-    Control: four mutated oracles (spectral scale inverted, Schatten exponent s^q for s^{q−1},
-    product dual with 1/r_l, Euclidean LMO under ℓ∞) measured the same way, each must fail.
+    round-off), and |lmo(0)|, which must be exactly finite zero; for Scion's spectral (none,
+    RMS→RMS, 2→RMS), column (1→RMS), row (RMS→∞, 2→∞) and sign (1→∞) norms also
+    |‖W‖/(c·‖W‖_{a→b}) − 1|, ‖W‖_{a→b} = sup_{‖z‖_a = 1} ‖Wz‖_b from its definition (the ℓ1
+    ball's vertices; √λ_max(WᵀW) or the largest row by Cauchy–Schwarz from ℓ2 and RMS), c = 1
+    or d_in for the normalized variants; judged against 0 per norm. Control: five mutated
+    oracles (the spectral scale inverted in the LMO only, and in the norm, dual and LMO alike,
+    whose five identities hold, so only its definition as RMS→RMS can fail it; Schatten
+    exponent s^q for s^{q−1}; product dual with 1/r_l; Euclidean LMO under ℓ∞) measured the same
+    way, each must fail.
     """
     for role, key, cases in (
         ("claim", "norm", identity_norms()),
         ("control", "mutation", mutated_norms()),
     ):
-        for name, (norm, shape) in cases.items():
+        for name, (norm, shape, definition) in cases.items():
             where = {key: name}
-            violation = worst_violation(norm, shape, ctx.streams(where), ctx.xp)
+            violation = worst_violation(norm, shape, ctx.streams(where), ctx.xp, definition)
             ctx.judge(
                 violation,
                 method=name,
