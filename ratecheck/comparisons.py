@@ -280,8 +280,9 @@ def comparison_grid(
     budget: tuple[int, int], widths: tuple[tuple[int, ...], tuple[int, ...]]
 ) -> list[Axis]:
     """A comparison's grid: the budget in oracle calls (quick, full) and the model widths.
-    Both axes are independent: each (budget, width) is tuned, run and judged on its own seeds,
-    so each runs as a task of its own (on ``--workers`` or Dask, in parallel)."""
+    Both axes are independent: each (budget, width) is tuned, run and judged on its own (its
+    seeds are drawn per width), so each runs as a task of its own (on ``--workers`` or Dask, in
+    parallel)."""
     return [
         Axis("budget", (budget[0],), (budget[1],), 1, "oracle calls per run", independent=True),
         Axis("width", widths[0], widths[1], 1, "model width", independent=True),

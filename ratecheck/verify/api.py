@@ -309,9 +309,9 @@ def longest_first(parts: Sequence[tuple[Any, Task]], seconds: Mapping[str, float
     """``(key, task)`` pairs in submission order for parallel executors: tasks with no recorded
     duration first (they may be long), those that train networks (their claims need PyTorch:
     the longest of the suite) before the others, claims in the given order and each claim's
-    parts last first (the estimate: grids ascend in size, so a claim's last width, horizon or
-    dimension is its likeliest longest part); then the tasks with a recorded duration
-    (``seconds``, by :func:`duration_label`), longest first."""
+    parts last first (the estimate: size axes ascend, so a claim's last width, depth or budget
+    is its likeliest longest part); then the tasks with a recorded duration (``seconds``, by
+    :func:`duration_label`), longest first."""
     known = [seconds.get(duration_label(task)) for _, task in parts]
     trains = ["torch" in get_claim(task.claim_id).requires for _, task in parts]
     first_of: dict[str, int] = {}

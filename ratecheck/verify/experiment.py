@@ -8,6 +8,7 @@ metric) from which figures are drawn.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -120,10 +121,11 @@ def merge_outcomes(parts: Sequence[Outcome]) -> Outcome:
 def _unite(into: dict[str, Any], extra: dict[str, Any]) -> None:
     """Add ``extra`` to ``into``: mappings merged key by key (one entry per geometry, say),
     equal values kept once; two different values under one key are a ValueError (the axis a
-    claim declared independent is not)."""
+    claim declared independent is not). ``extra`` is left as it was: a part's outcome is cached
+    after the merge, and must not carry the other parts' entries."""
     for key, value in extra.items():
         if key not in into:
-            into[key] = value
+            into[key] = copy.deepcopy(value)
         elif isinstance(into[key], dict) and isinstance(value, dict):
             _unite(into[key], value)
         elif into[key] != value:

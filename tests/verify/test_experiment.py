@@ -53,6 +53,15 @@ def test_extras_unite_per_key_and_a_conflict_is_an_error():
         merge_outcomes([_outcome("a", extra={"epsilon": 0.1}), _outcome("b", extra={"epsilon": 1})])
 
 
+def test_merging_leaves_each_part_as_it_was():
+    """A part's outcome is cached after its look merges: it must not take in the other parts'
+    entries (a later run of that part alone would report them)."""
+    parts = [_outcome("a", extra={"tuned": {"w8": 1.0}}), _outcome("b", extra={"tuned": {"w": 2}})]
+    merged = merge_outcomes(parts)
+    assert merged.extra == {"tuned": {"w8": 1.0, "w": 2}}
+    assert parts[0].extra == {"tuned": {"w8": 1.0}} and parts[1].extra == {"tuned": {"w": 2}}
+
+
 def test_a_claim_splits_into_one_task_per_value_of_its_independent_axes():
     (task,) = plan(["deeplinear-hb-rate"], True, "numpy", 2, {"depth": (2, 3, 4)})
     parts = split(task)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -74,24 +75,41 @@ def identity_violation(norm: Any, d: Any, entrywise: bool = True) -> float:
     return float(max(worst))
 
 
-@dataclass(frozen=True)
-class OperatorNorm:
-    """What a matrix norm is defined to be: ``factor``·‖W‖_{domain→codomain} with
-    ‖W‖_{a→b} = sup_{‖z‖_a = 1} ‖Wz‖_b (Scion §3), of Wᵀ when ``transpose``; ``factor`` is a
-    function of (d_out, d_in) (Scion's normalized variants)."""
+Domain = Literal["1", "2", "rms"]
+Codomain = Literal["2", "rms", "inf"]
 
-    domain: str  # "1", "2" or "rms"
-    codomain: str  # "2", "rms" or "inf"
-    factor: Any = lambda d_out, d_in: 1.0
+
+def _one(d_out: int, d_in: int) -> float:
+    return 1.0
+
+
+def _times_d_in(d_out: int, d_in: int) -> float:
+    return float(d_in)
+
+
+@dataclass(frozen=True)
+class OperatorNormDefinition:
+    """What a matrix norm is defined to be: ``factor(d_out, d_in)``·‖W‖_{domain→codomain}, with
+    ‖W‖_{a→b} = sup_{‖z‖_a = 1} ‖Wz‖_b (Scion §3); with ``transpose``, of Wᵀ, and (d_out, d_in)
+    are then Wᵀ's. ``factor`` is 1, or d_in for Scion's normalized column and sign norms."""
+
+    domain: Domain
+    codomain: Codomain
+    factor: Callable[[int, int], float] = _one
     transpose: bool = False
 
 
-def operator_norm(W: np.ndarray, domain: str, codomain: str) -> np.ndarray:
+def operator_norm(W: np.ndarray, domain: Domain, codomain: Codomain) -> np.ndarray:
     """‖W‖_{domain→codomain} per leading batch entry of W (…, d_out, d_in), from the definition,
     on the host and without the library's norms. The ℓ1 ball's extreme points are ±e_j, so
     from "1" it is the largest column's codomain norm. From "2" or "rms" (‖z‖_2 = √d_in on the
     RMS sphere) it is √λ_max(WᵀW) into "2" and "rms" (÷√d_out), and the largest row's ℓ2 norm
     into "inf" (Cauchy–Schwarz, attained at z ∥ that row)."""
+    if domain not in get_args(Domain) or codomain not in get_args(Codomain):
+        raise ValueError(
+            f"operator norm {domain}→{codomain} is not implemented; domains: "
+            f"{', '.join(get_args(Domain))}; codomains: {', '.join(get_args(Codomain))}"
+        )
     d_out, d_in = W.shape[-2:]
     if domain == "1":
         columns = {
@@ -107,7 +125,7 @@ def operator_norm(W: np.ndarray, domain: str, codomain: str) -> np.ndarray:
     return radius * top / (math.sqrt(d_out) if codomain == "rms" else 1.0)
 
 
-def definition_violation(norm: Any, d: Any, definition: OperatorNorm) -> float:
+def definition_violation(norm: Any, d: Any, definition: OperatorNormDefinition) -> float:
     """max |‖d‖ / (factor·‖d‖_{a→b}) − 1| over the batch: the norm is the one it is named."""
     W = to_host(d).astype(np.float64)
     if definition.transpose:
@@ -123,7 +141,7 @@ def worst_violation(
     shape: tuple[int, ...],
     streams: Streams,
     xp: Any,
-    definition: OperatorNorm | None = None,
+    definition: OperatorNormDefinition | None = None,
 ) -> float:
     """The largest identity violation over the random, rank-deficient and ill-conditioned
     inputs of ``shape`` (three such blocks per input for a product norm); scale invariance is
@@ -150,29 +168,27 @@ def product_norm() -> nm.Product:
     return nm.Product((nm.Spectral(SHAPE, "rms_rms"), nm.ColNorm(), nm.Sign()), (1.0, 3.0, 0.25))
 
 
-def _times_d_in(d_out: int, d_in: int) -> float:
-    return float(d_in)
-
-
-# The operator norms Scion's norms are defined to be (reference: norms-and-lmos.md §5).
+# The operator norms Scion's norms are defined to be (reference: norms-and-lmos.md §4–5).
 SCION_DEFINITIONS = {
-    ("spectral", "none"): OperatorNorm("2", "2"),
-    ("spectral", "rms_rms"): OperatorNorm("rms", "rms"),
-    ("spectral", "two_rms"): OperatorNorm("2", "rms"),
-    ("colnorm", False): OperatorNorm("1", "rms"),
-    ("colnorm", True): OperatorNorm("1", "rms", _times_d_in),  # implied by the code
-    ("rownorm", True): OperatorNorm("rms", "inf"),
-    ("rownorm", False): OperatorNorm("2", "inf"),
-    ("sign", False): OperatorNorm("1", "inf"),
-    ("sign", True): OperatorNorm("1", "inf", _times_d_in),  # implied by the code
+    "spectral none": OperatorNormDefinition("2", "2"),
+    "spectral rms_rms": OperatorNormDefinition("rms", "rms"),
+    "spectral two_rms": OperatorNormDefinition("2", "rms"),
+    "colnorm": OperatorNormDefinition("1", "rms"),
+    "colnorm normalized": OperatorNormDefinition("1", "rms", _times_d_in),  # implied by the code
+    "rownorm normalized": OperatorNormDefinition("rms", "inf"),
+    "rownorm": OperatorNormDefinition("2", "inf"),
+    "sign": OperatorNormDefinition("1", "inf"),
+    "sign normalized": OperatorNormDefinition("1", "inf", _times_d_in),  # implied by the code
 }
 
 
-def _defined(kind: str, variant: Any, transpose: bool = False) -> OperatorNorm:
-    return dataclasses.replace(SCION_DEFINITIONS[kind, variant], transpose=transpose)
+def _defined(kind: str, normalized: bool, transpose: bool = False) -> OperatorNormDefinition:
+    """The definition of Scion's ``kind`` norm ("colnorm", "rownorm", "sign") in a variant."""
+    name = f"{kind} normalized" if normalized else kind
+    return dataclasses.replace(SCION_DEFINITIONS[name], transpose=transpose)
 
 
-Case = tuple[Any, tuple[int, ...], OperatorNorm | None]
+Case = tuple[Any, tuple[int, ...], OperatorNormDefinition | None]
 
 
 def identity_norms() -> dict[str, Case]:
@@ -193,7 +209,7 @@ def identity_norms() -> dict[str, Case]:
         ]
     cases += [(nm.Schatten(p), SHAPE, ("p",), None) for p in (1.5, 2.0, 3.0, 4.0, 8.0)]
     cases += [
-        (nm.Spectral(SHAPE, mode), SHAPE, (), SCION_DEFINITIONS.get(("spectral", mode)))
+        (nm.Spectral(SHAPE, mode), SHAPE, (), SCION_DEFINITIONS.get(f"spectral {mode}"))
         for mode in nm.SHAPE_MODES
     ]
     cases.append((product_norm(), SHAPE, (), None))
@@ -233,7 +249,7 @@ def mutated_norms() -> dict[str, Case]:
     hold): only its definition as ‖·‖_{RMS→RMS} can tell it is the wrong one."""
     inverted = nm.Schatten(math.inf, math.sqrt(SHAPE[1] / SHAPE[0]))
     product = product_norm()
-    rms_rms = SCION_DEFINITIONS["spectral", "rms_rms"]
+    rms_rms = SCION_DEFINITIONS["spectral rms_rms"]
     return {
         "spectral scale inverted": (
             _Mutated(nm.Spectral(SHAPE, "rms_rms"), inverted.lmo, "spectral scale inverted"),
@@ -298,12 +314,12 @@ def lmo_identities(ctx: Context) -> None:
     round-off), and |lmo(0)|, which must be exactly finite zero; for Scion's spectral (none,
     RMS→RMS, 2→RMS), column (1→RMS), row (RMS→∞, 2→∞) and sign (1→∞) norms also
     |‖W‖/(c·‖W‖_{a→b}) − 1|, ‖W‖_{a→b} = sup_{‖z‖_a = 1} ‖Wz‖_b from its definition (the ℓ1
-    ball's vertices; √λ_max(WᵀW) or the largest row by Cauchy–Schwarz from ℓ2 and RMS), c = 1
-    or d_in for the normalized variants; judged against 0 per norm. Control: five mutated
-    oracles (the spectral scale inverted in the LMO only, and in the norm, dual and LMO alike,
-    whose five identities hold, so only its definition as RMS→RMS can fail it; Schatten
-    exponent s^q for s^{q−1}; product dual with 1/r_l; Euclidean LMO under ℓ∞) measured the same
-    way, each must fail.
+    ball's vertices; √λ_max(WᵀW) or the largest row by Cauchy–Schwarz from ℓ2 and RMS), c = d_in
+    for the normalized column and sign norms and 1 otherwise; judged against 0 per norm.
+    Control: five mutated oracles (the spectral scale inverted in the LMO only, and in the norm,
+    dual and LMO alike, whose five identities hold, so only its definition as RMS→RMS can fail
+    it; Schatten exponent s^q for s^{q−1}; product dual with 1/r_l; Euclidean LMO under ℓ∞)
+    measured the same way, each must fail.
     """
     for role, key, cases in (
         ("claim", "norm", identity_norms()),
