@@ -221,8 +221,7 @@ def verify(
         seconds = sum(wall for _, wall, _ in results)
         if look(i, merged, seconds, all(cached for _, _, cached in results)):
             parts[i], done[i] = split(tasks[i]), {}
-            for j, part in start(i):
-                submit((i, j), part)
+            submit_all([((i, j), part) for j, part in start(i)])
 
     def start(i: int) -> list[tuple[int, Task]]:
         """Task i's next look: each part judged from the cache when it is there; returns the
@@ -239,18 +238,18 @@ def verify(
 
     parallel = workers > 1 or scheduler is not None
     running = 0
+    if durations is None:
+        durations = cache.durations() if cache else {}
 
-    def submit(key: tuple[int, int], part: Task) -> None:
+    def submit_all(pairs: list[tuple[tuple[int, int], Task]]) -> None:
+        """Submit parts keyed (task, part): on parallel executors the longest first."""
         nonlocal running
-        running += 1
-        executor.submit(key, part)
+        for key, part in longest_first(pairs, durations) if parallel else pairs:
+            running += 1
+            executor.submit(key, part)
 
     with pool(workers, scheduler) as executor:
-        first = [((i, j), part) for i in range(len(tasks)) for j, part in start(i)]
-        if durations is None:
-            durations = cache.durations() if cache else {}
-        for key, part in longest_first(first, durations) if parallel else first:
-            submit(key, part)
+        submit_all([((i, j), part) for i in range(len(tasks)) for j, part in start(i)])
         for (i, j), (outcome, wall_s) in executor.finished():
             running -= 1
             if cache:
