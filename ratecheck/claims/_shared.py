@@ -89,16 +89,31 @@ def horizon_sweep(
     horizons: Sequence[int],
     prefix: str,
     metric: str = "avg_dual_grad",
+    seedwise: bool = True,
 ) -> dict[str, np.ndarray]:
     """Each method ``name: (role, run_at)`` at every horizon, methods in order and horizons
-    inside (runs that share a problem draw its noise in this order); ``run_at(K)`` returns the
-    (S,) statistic and its trace. Stores the rows (method "prefix/name") and the runs' status;
-    returns {name: (S, n_K)}."""
+    inside; ``run_at(K)`` returns the (S,) statistic and its trace. ``seedwise``: each
+    (method, K) is measured by ``ctx.seedwise`` (a later look computes only its new seeds),
+    which needs ``run_at`` to draw its own problem from ``ctx.streams`` and each seed's
+    numbers to depend on its own streams alone; without it, runs may share one problem (whose
+    noise they draw in this order). Stores the rows (method "prefix/name") and the runs'
+    status; returns {name: (S, n_K)}."""
+
+    def measured(run_at: Callable[[int], tuple[np.ndarray, Trace]], k: int) -> dict[str, Any]:
+        statistic, trace = run_at(k)
+        ctx.track(trace)
+        return {"statistic": statistic}
+
+    def column(name: str, run_at: Callable, k: int) -> np.ndarray:
+        if not seedwise:
+            return measured(run_at, k)["statistic"]
+        inputs = {"prefix": prefix, "method": name, "K": int(k)}
+        return ctx.seedwise("horizon", inputs, lambda: measured(run_at, k))["statistic"]
+
     averages = {}
     for name, (role, run_at) in runs.items():
-        results = [run_at(k) for k in horizons]
-        ctx.track(*(tr for _, tr in results))
-        averages[name] = np.stack([avg for avg, _ in results], axis=1)
+        columns = [column(name, run_at, k) for k in horizons]
+        averages[name] = np.stack(columns, axis=1)
         ctx.rows_at(
             "K", horizons, averages[name], method=f"{prefix}/{name}", metric=metric, role=role
         )
@@ -112,15 +127,17 @@ def momentum_ablation(
     prefix: str,
     where: Where,
     labels: tuple[str, str],
+    seedwise: bool = True,
 ) -> None:
     """The claim's method (``run_at(K, True)``) and, as the control, the same method without
     momentum (``run_at(K, False)``) at every horizon: the slope of each run-averaged statistic
-    against log K, both judged against the claim's exponent at ``where``."""
+    against log K, both judged against the claim's exponent at ``where``. ``seedwise``: as in
+    :func:`horizon_sweep`."""
     runs = {
         "momentum": ("claim", lambda k: run_at(k, True)),
         "no-momentum": ("control", lambda k: run_at(k, False)),
     }
-    averages = horizon_sweep(ctx, runs, horizons, prefix)
+    averages = horizon_sweep(ctx, runs, horizons, prefix, seedwise=seedwise)
     for (name, (role, _)), label in zip(runs.items(), labels):
         slope = loglog_slope(horizons, averages[name])
         ctx.judge(slope, method=f"{prefix}/{name}", where=where, role=role, label=label)

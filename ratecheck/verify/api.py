@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import tempfile
 import time
 import warnings
 from collections import Counter
@@ -136,8 +137,11 @@ def verify(
     ``grid`` overrides a grid parameter (e.g. {"kappa": (10, 100)}) for every claim that has
     it. ``out`` writes each finished claim's rows and verdicts.json as it finishes (figures:
     ratecheck plot). ``cache`` (a TaskCache) reuses finished outcomes with the same content key
-    and stores new ones once they finish. ``workers`` > 1 runs claims on that many local
-    processes, ``scheduler`` on a Dask distributed cluster; the verdicts are the same.
+    and stores new ones once they finish; a claim's tasks keep their finished pieces there (a
+    look's seed blocks, :meth:`Context.seedwise`; training runs), or without a cache in a
+    temporary folder of this run, so that a later look computes only its new seeds either way.
+    ``workers`` > 1 runs claims on that many local processes, ``scheduler`` on a Dask
+    distributed cluster; the verdicts are the same.
     ``on_verdict`` is called as each claim finishes (in finishing order); ``on_task`` as each
     task computed (one look at one part of a claim) finishes, with the task, its wall seconds
     and the number of tasks still running. ``durations``: recorded wall seconds by
@@ -158,8 +162,11 @@ def verify(
     tasks = plan(claim_ids, bool(quick), backend, seeds, checked_grid(grid))
     if cache is not None and not cache.check_writable():
         cache = None
-    if cache is not None:  # tasks keep their finished pieces there
-        tasks = [dataclasses.replace(t, cache=str(cache.folder)) for t in tasks]
+    # tasks keep their finished pieces (a look's seed blocks, training runs) in the cache, or,
+    # without one, in a folder of this run's own, so that its later looks still reuse them
+    scratch = None if cache is not None else tempfile.TemporaryDirectory(prefix="ratecheck-")
+    pieces = str(cache.folder) if cache is not None else scratch.name
+    tasks = [dataclasses.replace(t, cache=pieces) for t in tasks]
     adaptive = seeds is None
     alpha = ALPHA / looks_allowed(bool(quick)) if adaptive else ALPHA
     store = ResultStore(out, backend, claim_ids) if out is not None else None
@@ -248,15 +255,19 @@ def verify(
             running += 1
             executor.submit(key, part)
 
-    with pool(workers, scheduler) as executor:
-        submit_all([((i, j), part) for i in range(len(tasks)) for j, part in start(i)])
-        for (i, j), (outcome, wall_s) in executor.finished():
-            running -= 1
-            if cache:
-                cache.record_duration(duration_label(parts[i][j]), wall_s)
-            if on_task is not None:
-                on_task(parts[i][j], wall_s, running)
-            part_finished(i, j, outcome, wall_s, False)
+    try:
+        with pool(workers, scheduler) as executor:
+            submit_all([((i, j), part) for i in range(len(tasks)) for j, part in start(i)])
+            for (i, j), (outcome, wall_s) in executor.finished():
+                running -= 1
+                if cache:
+                    cache.record_duration(duration_label(parts[i][j]), wall_s)
+                if on_task is not None:
+                    on_task(parts[i][j], wall_s, running)
+                part_finished(i, j, outcome, wall_s, False)
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
     return [verdicts[i] for i in range(len(tasks))]
 
 

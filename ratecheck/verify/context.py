@@ -101,7 +101,9 @@ class Context:
         self.extra: dict[str, Any] = {}
         self.traces: list[Trace] = []
         self.censored = False
+        self.diverged = False  # a kept seed block (:meth:`seedwise`) had a diverged run
         self._pieces: Any = None  # the TaskCache of kept pieces, opened on first use
+        self._block: tuple[int, int] | None = None  # (first seed, seeds) inside seedwise
 
     # --- the grid and its random streams ---------------------------------------------------
     def points(self, *axes: str) -> Iterator[dict[str, Value]]:
@@ -118,7 +120,89 @@ class Context:
         """The random streams of a grid point (a fresh copy each call: methods compared on one
         point see the same problem and noise). ``claim``: another claim's id, to measure on the
         very instances that claim draws at the same point."""
-        return Streams(claim or self.claim.id, dict(where), self.seeds)
+        first = self._block[0] if self._block else 0
+        return Streams(claim or self.claim.id, dict(where), self.seeds, first_seed=first)
+
+    def seed_blocks(self) -> list[tuple[int, int]]:
+        """(first seed, seeds) of each block of this run's seeds: the looks' blocks [0, S₀),
+        [S₀, 2S₀), [2S₀, 4S₀), … where the run's seeds are S₀·2^k (S₀ the claim's seeds in
+        this mode), so that a later look finds its earlier looks' blocks kept; one block
+        otherwise."""
+        from ratecheck.verify.registry import get_experiment
+
+        experiment = get_experiment(self.claim.id)
+        first = experiment.seeds_quick if self.quick else experiment.seeds_full
+        total = self.settings.seeds
+        ratio = total // first if total % first == 0 else 0
+        if ratio < 2 or ratio & (ratio - 1):
+            return [(0, total)]
+        blocks, end = [(0, first)], first
+        while end < total:
+            blocks.append((end, end))
+            end *= 2
+        return blocks
+
+    def seedwise(
+        self, kind: str, inputs: Mapping[str, Any], compute: Callable[[], Mapping[str, Any]]
+    ) -> dict[str, np.ndarray]:
+        """Per-seed measurements, computed one seed block (:meth:`seed_blocks`) at a time
+        and kept per block where the run has a cache folder: a later look with twice the seeds
+        reads its earlier looks' blocks back and computes only its new seeds.
+
+        ``compute()`` measures, and only measures: it draws from :meth:`streams` (which give
+        the block's seeds while it runs; ``ctx.seeds`` is the block's size), runs methods,
+        counts their runs with :meth:`track` or :meth:`run` (``rows=False``), and returns
+        {name: array whose leading axis is the block's seeds}. Rows, notes and judgements
+        belong outside it (a kept block would skip them): compute() that makes any is a
+        ValueError. The blocks are concatenated along the seed axis. They give the numbers of
+        one run over all seeds only when each seed's numbers depend on that seed's streams
+        alone (nothing such as a maximum over seeds): the claim's test of this is
+        tests/verify/test_seedwise.py. ``inputs`` (JSON values) name what the numbers depend
+        on beyond the claim, its grid, the mode, the backend and the block."""
+        if self._block is not None:
+            raise ValueError("seedwise: compute() called seedwise again (blocks do not nest)")
+        blocks = []
+        for first, count in self.seed_blocks():
+            key = {
+                "claim": self.claim.id,
+                "grid": {name: list(values) for name, values in self.grid.items()},
+                "quick": self.quick,
+                "backend": self.settings.backend,
+                "kind": kind,
+                "inputs": dict(inputs),
+                "seeds": [first, count],
+                "claim_code": _claim_code(self.claim.id),
+            }
+            piece = self.kept("seed-block", key, lambda b=(first, count): self._measure(b, compute))
+            self.diverged = self.diverged or piece["diverged"]
+            blocks.append(piece["arrays"])
+        names = list(blocks[0])
+        return {n: np.concatenate([np.asarray(b[n], dtype=float) for b in blocks]) for n in names}
+
+    def _measure(self, block: tuple[int, int], compute: Callable) -> dict[str, Any]:
+        """One block of :meth:`seedwise`: compute() on the block's seeds, as a JSON object."""
+        saved = (self.seeds, self.traces, len(self.rows), self.censored)
+        made = (sum(map(len, self.points_judged.values())), sum(map(len, self.notes.values())))
+        self._block, self.seeds, self.traces = block, block[1], []
+        try:
+            arrays = {name: np.asarray(a, dtype=float) for name, a in compute().items()}
+            diverged = any(tr.diverged for tr in self.traces)
+        finally:
+            seeds, traces, rows, censored = saved
+            self._block, self.seeds, self.traces = None, seeds, traces
+        after = (sum(map(len, self.points_judged.values())), sum(map(len, self.notes.values())))
+        if len(self.rows) != rows or after != made or self.censored != censored:
+            raise ValueError(
+                "seedwise: compute() stored rows, notes or judgements, or censored the run; "
+                "it must only measure (store and judge outside it)"
+            )
+        bad = [n for n, a in arrays.items() if a.ndim == 0 or a.shape[0] != block[1]]
+        if bad:
+            raise ValueError(
+                f"seedwise: compute() returned {bad[0]!r} without a leading axis of the "
+                f"block's {block[1]} seeds"
+            )
+        return {"arrays": {n: a.tolist() for n, a in arrays.items()}, "diverged": diverged}
 
     # --- running and storing rows ------------------------------------------------------------
     def kept(
@@ -377,7 +461,7 @@ class Context:
         self.note(text)
 
     def outcome(self) -> Outcome:
-        if any(tr.diverged for tr in self.traces):
+        if self.diverged or any(tr.diverged for tr in self.traces):
             status = "diverged"
         else:
             status = "censored" if self.censored else "ok"
@@ -387,6 +471,15 @@ class Context:
             self.rows,
             self.extra,
         )
+
+
+def _claim_code(claim_id: str) -> str | None:
+    """The fingerprint of a user claim's code (None for a built-in claim: the package's
+    fingerprint, part of every key, covers it)."""
+    from ratecheck.verify.cache import claim_fingerprint
+    from ratecheck.verify.registry import get_claim, get_experiment
+
+    return claim_fingerprint(get_claim(claim_id), get_experiment(claim_id))
 
 
 def abscissa(where: Where) -> tuple[str, float]:

@@ -91,4 +91,6 @@ def schattor_rate(ctx: Context) -> None:
             f"p={p:g}/momentum: α = K^-1/2, η ∝ K^-3/4, {window}",
             f"p={p:g}/no-momentum: α = 1, {window}",
         )
-        momentum_ablation(ctx, run_at, horizons, f"p={p:g}", where, labels)
+        # not seedwise: Δ is a maximum over the run's seeds, so a seed's numbers depend on
+        # how many seeds run (a later look changes the earlier seeds' step size)
+        momentum_ablation(ctx, run_at, horizons, f"p={p:g}", where, labels, seedwise=False)
