@@ -127,7 +127,8 @@ def rate_comparison(
             )
             for name in ("momentum", *VARIANTS, "uncorrected")
         }
-        averages = horizon_sweep(ctx, runs, Ks, geometry)
+        # not seedwise: Δ is a maximum over the run's seeds (a later look changes it)
+        averages = horizon_sweep(ctx, runs, Ks, geometry, seedwise=False)
         slope = {name: loglog_slope(Ks, v) for name, v in averages.items()}
         for name in VARIANTS:
             method = f"{geometry}/{name}"

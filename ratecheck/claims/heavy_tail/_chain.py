@@ -57,25 +57,38 @@ def eps_sweep(
     method_of: Callable,
     p: float,
     where: Where,
+    *,
+    method: str,
     batch: int = 1,
     q: float | None = None,
 ) -> tuple[np.ndarray, list[float]]:
     """(calls (S, n_T), ε list): oracle calls (B × steps) until ‖∇F‖_nuc ≤ ε on one channel
     (r = 1, σ = NOISE_LEVEL[p]), for every chain length T of the grid; the instance of T is
     drawn from the streams of ``where`` with ``chain = T`` (NaN where a run never hit within
-    20T/(qB) + 10 steps). ``q`` overrides the oracle probability (q = 1: the noiseless chain)."""
+    20T/(qB) + 10 steps). ``q`` overrides the oracle probability (q = 1: the noiseless chain).
+    Each T is measured seedwise (``ctx.seedwise``: a later look runs only its new seeds),
+    keyed by ``method``, the name of ``method_of``'s method."""
     calls, eps_list = [], []
     for T in (int(t) for t in ctx.values("chain")):
         eps = th.eps_for_chain(T)
         point = {**where, "chain": T}
-        instance = channel_instance(
-            1, eps, ctx.streams(point), ctx.xp, p=p, sigma=NOISE_LEVEL[p], q=q
-        )
-        budget = int(20 * instance.T / instance.q / batch) + 10
-        steps, _ = ctx.hitting_times(
-            method_of(instance), instance, budget, metric=("nuc", instance.nuclear_grad), target=eps
-        )
-        calls.append(steps * batch)
+
+        def hits(point=point, eps=eps) -> dict[str, np.ndarray]:
+            instance = channel_instance(
+                1, eps, ctx.streams(point), ctx.xp, p=p, sigma=NOISE_LEVEL[p], q=q
+            )
+            budget = int(20 * instance.T / instance.q / batch) + 10
+            steps, _ = ctx.hitting_times(
+                method_of(instance),
+                instance,
+                budget,
+                metric=("nuc", instance.nuclear_grad),
+                target=eps,
+            )
+            return {"calls": steps * batch}
+
+        inputs = {"method": method, "point": point, "p": p, "batch": batch, "q": q}
+        calls.append(ctx.seedwise("eps-sweep", inputs, hits)["calls"])
         eps_list.append(eps)
     return np.stack(calls, axis=1), eps_list
 

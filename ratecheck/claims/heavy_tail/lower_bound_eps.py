@@ -50,7 +50,7 @@ def lower_bound_eps(ctx: Context) -> None:
     for p in checked_p(ctx.values("p")):
         where = {"p": p}
         for name, method_of in (("Scion", scion(1)), ("momentum SGD", momentum_sgd)):
-            calls, eps_list = eps_sweep(ctx, method_of, p, where)
+            calls, eps_list = eps_sweep(ctx, method_of, p, where, method=name)
             inv = [1 / e for e in eps_list]
             label = f"p = {p:g}/{name}"
             judge_within(
@@ -62,7 +62,7 @@ def lower_bound_eps(ctx: Context) -> None:
             )
             ctx.rows_at("1/epsilon", inv, calls, method=label, metric="oracle_calls")
     where = {"p": NOISELESS_P, "oracle": "noiseless"}
-    calls, eps_list = eps_sweep(ctx, scion(1), NOISELESS_P, where, q=1.0)
+    calls, eps_list = eps_sweep(ctx, scion(1), NOISELESS_P, where, method="Scion", q=1.0)
     inv = [1 / e for e in eps_list]
     judge_within(
         ctx,

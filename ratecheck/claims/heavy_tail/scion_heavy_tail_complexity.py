@@ -66,7 +66,7 @@ def scion_heavy_tail_complexity(ctx: Context) -> None:
     """
     for p in checked_p(ctx.values("p")):
         where = {"p": p}
-        calls, eps_list = eps_sweep(ctx, scion(BATCH), p, where, batch=BATCH)
+        calls, eps_list = eps_sweep(ctx, scion(BATCH), p, where, method="Scion", batch=BATCH)
         inv = [1 / e for e in eps_list]
         slope = loglog_slope(inv, calls)
         label = f"p = {p:g}/batched Scion B = {BATCH}"
