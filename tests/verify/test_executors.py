@@ -112,7 +112,9 @@ def user_claims(tmp_path, monkeypatch):
 def test_interrupted_run_keeps_what_finished_and_names_what_did_not(user_claims, tmp_path):
     out = tmp_path / "out"
     script = (
-        "import sys, executor_test_claims; from ratecheck.cli import main; "
+        "import signal, sys, executor_test_claims; from ratecheck.cli import main; "
+        # a job started in the background by a non-interactive shell inherits SIGINT ignored
+        "signal.signal(signal.SIGINT, signal.default_int_handler); "
         f"sys.exit(main(['verify', 'hb-not-global', 'test-sleepy', '--quick', '--out', "
         f"{str(out)!r}]))"
     )
