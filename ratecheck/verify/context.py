@@ -123,21 +123,29 @@ class Context:
         first = self._block[0] if self._block else 0
         return Streams(claim or self.claim.id, dict(where), self.seeds, first_seed=first)
 
-    def seed_blocks(self) -> list[tuple[int, int]]:
-        """(first seed, seeds) of each block of this run's seeds: the looks' blocks [0, S₀),
-        [S₀, 2S₀), [2S₀, 4S₀), … where the run's seeds are S₀·2^k (S₀ the claim's seeds in
-        this mode), so that a later look finds its earlier looks' blocks kept; one block
-        otherwise."""
+    def probe_streams(self, where: Where, *, claim: str | None = None) -> Streams:
+        """The streams of the first look's seeds at a grid point (:meth:`first_look_seeds`),
+        the same at every look: for constants of an experiment taken from draws (say Δ ≥
+        f(x₀) − f* as the largest over seeds), which must not change with the seeds a look
+        runs."""
+        return Streams(claim or self.claim.id, dict(where), self.first_look_seeds())
+
+    def first_look_seeds(self) -> int:
+        """S₀, the claim's seeds in this mode, where this run's seeds are S₀·2^k (a look of
+        the adaptive procedure); otherwise all of this run's seeds."""
         from ratecheck.verify.registry import get_experiment
 
         experiment = get_experiment(self.claim.id)
         first = experiment.seeds_quick if self.quick else experiment.seeds_full
-        total = self.settings.seeds
-        ratio = total // first if total % first == 0 else 0
-        if ratio < 2 or ratio & (ratio - 1):
-            return [(0, total)]
-        blocks, end = [(0, first)], first
-        while end < total:
+        ratio = self.settings.seeds // first if self.settings.seeds % first == 0 else 0
+        return first if ratio >= 1 and not ratio & (ratio - 1) else self.settings.seeds
+
+    def seed_blocks(self) -> list[tuple[int, int]]:
+        """(first seed, seeds) of each block of this run's seeds: the looks' blocks [0, S₀),
+        [S₀, 2S₀), [2S₀, 4S₀), … (S₀ = :meth:`first_look_seeds`), so that a later look finds
+        its earlier looks' blocks kept."""
+        blocks, end = [(0, self.first_look_seeds())], self.first_look_seeds()
+        while end < self.settings.seeds:
             blocks.append((end, end))
             end *= 2
         return blocks

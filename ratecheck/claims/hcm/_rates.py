@@ -65,8 +65,10 @@ PREDICTIONS = {  # judged per geometry: each variant's slope, and its advantage 
 
 
 def schedule_constants(problem: Any, theta: float, rho_bar: float, smoothness: float) -> dict:
-    """Δ (largest over seeds, from the known f* or its lower bound), Euclidean σ, and the
-    balanced a, c and the Polyak t₀ of reference §8 [derived]."""
+    """Δ (the largest f(x₀) − f* over the problem's seeds, from the known f* or its lower
+    bound), Euclidean σ, and the balanced a, c and the Polyak t₀ of reference §8 [derived].
+    ``problem`` is drawn from ``ctx.probe_streams``, so the constants are the same at every
+    look."""
     f_low = problem.f_star if problem.f_star is not None else 0.0
     delta = float(np.max(to_host(problem.value(problem.x0) - f_low)))
     sigma = problem.constants["sigma"] * math.sqrt(math.prod(problem.x0[0].shape[1:]))
@@ -111,7 +113,7 @@ def rate_comparison(
     for where in ctx.points("geometry"):
         geometry = where["geometry"]
         norm, theta, rho_bar = GEOMETRIES[geometry]
-        probe = build(geometry, ctx.streams(where, claim=streams_of))
+        probe = build(geometry, ctx.probe_streams(where, claim=streams_of))
         const = schedule_constants(probe, theta, rho_bar, probe.constants[smoothness_key])
         constants[geometry] = const
 
@@ -127,8 +129,7 @@ def rate_comparison(
             )
             for name in ("momentum", *VARIANTS, "uncorrected")
         }
-        # not seedwise: Δ is a maximum over the run's seeds (a later look changes it)
-        averages = horizon_sweep(ctx, runs, Ks, geometry, seedwise=False)
+        averages = horizon_sweep(ctx, runs, Ks, geometry)
         slope = {name: loglog_slope(Ks, v) for name, v in averages.items()}
         for name in VARIANTS:
             method = f"{geometry}/{name}"
