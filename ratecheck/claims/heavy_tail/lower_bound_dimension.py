@@ -20,18 +20,28 @@ def _scion(instance):
     return uscg(ChannelSpectral(), 0.3 * instance.lam, 0.1)
 
 
-def hitting_calls(ctx: Context, r: int, eps: float, where: Where, shared_q: float | None):
-    """(oracle calls (S,) until ‖∇F‖_nuc ≤ ε, NaN without a hit; the instance): Scion on the
-    r-channel instance drawn from the streams of ``where``, within 20T/q steps (B = 1: one call
-    per step). ``shared_q``: one ξ shared by all channels, with this oracle probability."""
-    instance = channel_instance(
-        r, eps, ctx.streams(where), ctx.xp, p=P, shared=shared_q is not None, q=shared_q
-    )
-    budget = int(20 * instance.T / instance.q)
-    steps, _ = ctx.hitting_times(
-        _scion(instance), instance, budget, metric=("nuc", instance.nuclear_grad), target=eps
-    )
-    return steps, instance
+def hitting_calls(
+    ctx: Context, r: int, eps: float, where: Where, shared_q: float | None
+) -> tuple[np.ndarray, float, int]:
+    """(oracle calls (S,) until ‖∇F‖_nuc ≤ ε, NaN without a hit; the instance's rq; its T):
+    Scion on the r-channel instance drawn from the streams of ``where``, within 20T/q steps
+    (B = 1: one call per step), measured seedwise (a later look runs only its new seeds).
+    ``shared_q``: one ξ shared by all channels, with this oracle probability."""
+
+    def measure() -> dict[str, np.ndarray]:
+        instance = channel_instance(
+            r, eps, ctx.streams(where), ctx.xp, p=P, shared=shared_q is not None, q=shared_q
+        )
+        budget = int(20 * instance.T / instance.q)
+        steps, _ = ctx.hitting_times(
+            _scion(instance), instance, budget, metric=("nuc", instance.nuclear_grad), target=eps
+        )
+        each = np.ones(ctx.seeds)  # the instance's constants, per seed for seedwise
+        return {"calls": steps, "rq": each * (instance.r * instance.q), "T": each * instance.T}
+
+    inputs = {"where": dict(where), "shared_q": shared_q}
+    measured = ctx.seedwise("hitting-calls", inputs, measure)
+    return measured["calls"], float(measured["rq"][0]), int(measured["T"][0])
 
 
 @claim(
@@ -89,9 +99,9 @@ def lower_bound_dimension(ctx: Context) -> None:
             where = {"r": r, "epsilon": eps}
             if shared is not None:
                 where["xi"] = "shared"
-            n, instance = hitting_calls(ctx, r, eps, where, shared)
+            n, rq_r, T = hitting_calls(ctx, r, eps, where, shared)
             calls.append(n)
-            rq.append(instance.r * instance.q)
+            rq.append(rq_r)
         N = np.stack(calls, axis=1)
         est = loglog_slope(rs, N)
         ctx.judge(
@@ -104,7 +114,7 @@ def lower_bound_dimension(ctx: Context) -> None:
         ctx.rows_at("r", rs, N, method=label, metric="oracle_calls", role=role)
         ctx.note(
             f"{label}: median N {np.round(np.nanmedian(N, axis=0))}, rq = "
-            f"{np.round(rq, 5)}, T = {instance.T}; slope {est.value:.3f} "
+            f"{np.round(rq, 5)}, T = {T}; slope {est.value:.3f} "
             f"[{est.ci_low:.3f}, {est.ci_high:.3f}]"
         )
     ctx.note(f"control's predicted slope (q of one channel): {th.dimension_exponent(shared=True)}")
