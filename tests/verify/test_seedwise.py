@@ -145,9 +145,9 @@ def test_a_kept_block_keeps_its_diverged_status(toy, tmp_path):
 
 
 # The built-in claims that measure seedwise (horizon_sweep, momentum_ablation, eps_sweep,
-# lower-bound-dimension's hitting_calls), each with a small grid: a look that reads its first
-# half of seeds back from the previous look must give the numbers of one run over all its
-# seeds, bit for bit.
+# lower-bound-dimension's hitting calls, ucg-plateau's running minima), each with a small
+# grid: a look that reads its first half of seeds back from the previous look must give the
+# numbers of one run over all its seeds, bit for bit.
 SEEDWISE_CLAIMS = {
     "transported-scion-complexity": {"K": (100, 200), "p": (2.0,)},
     "ggnc-stochastic-rate": {"n": (100, 200), "geometry": ("spectral",)},
@@ -157,6 +157,7 @@ SEEDWISE_CLAIMS = {
     "hcm-relaxed-smoothness": {"K": (100, 200), "geometry": ("linf",)},
     "schattor-rate": {"K": (100, 200)},
     "lower-bound-dimension": {"r": (1, 2)},
+    "ucg-plateau": {"geometry": ("l2",), "steps": (400,)},
 }
 # hcm-lmo-rate, hcm-relaxed-smoothness and schattor-rate take Δ from the first look's seeds
 # (ctx.probe_streams); measured seedwise with Δ the maximum over the run's seeds, as before,
