@@ -589,7 +589,8 @@ def _bench_suite(args: argparse.Namespace) -> int:
     print(f"the suite in {mode} mode, uncached, on {len(executors)} executors")
     result = run_suite_benchmark(quick=args.quick, executors=executors, report=report)
     print(
-        f"{result['tasks']} tasks, {result['task_seconds']:.1f} task seconds (first run), "
+        f"{result['tasks']} tasks, {result['task_seconds']:.1f} task seconds "
+        f"({result['tasks_of']}; {result['first_run_task_seconds']:.1f} in the first run), "
         f"longest task {result['longest_task_s']:.1f} s"
     )
     for workers, wall in result["simulated_wall_s"].items():

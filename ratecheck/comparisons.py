@@ -30,7 +30,7 @@ Write a comparison of your own with the names of :data:`METHODS`::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -295,13 +295,96 @@ class Setup:
     """What every run of a comparison point shares: the workload (``WORKLOADS[name]``), the
     budget in oracle calls, the model width and the torch device; ``keep``: where finished
     runs are kept (a claim's ``ctx.kept``: an interrupted claim keeps every finished training
-    run of the methods of :data:`METHODS`), or None."""
+    run of the methods of :data:`METHODS`), or None; ``prepare``: the claim's
+    ``ctx.prepare``, which trains runs that do not depend on one another side by side on a
+    parallel run (:func:`prepare_runs`), or None."""
 
     workload: Any
     budget: int
     width: int
     device: str = "cpu"
     keep: Callable[[str, dict, Callable[[], dict]], dict] | None = None
+    prepare: Callable[[str, Sequence[dict], Callable[[Mapping], dict]], None] | None = None
+
+
+# One training run to prepare: (setup, method, (log₂ lr, momentum), seeds, options of train_runs)
+RunRequest = tuple[Setup, Method, tuple[float, float], Sequence[int], Mapping[str, Any]]
+TUNING_RUN = {"final_only": True}  # the options of a tuning trial's runs (sensitivity)
+
+
+def run_inputs(
+    m: Method,
+    setup: Setup,
+    trial: tuple[float, float],
+    seed: int,
+    *,
+    order: int = ORDER,
+    checkpoints: int = 16,
+    final_only: bool = False,
+) -> dict[str, Any]:
+    """Everything one training run's numbers depend on (beyond the code), as JSON values: the
+    key of the kept run, and what :func:`train_piece` trains."""
+    return {
+        "workload": setup.workload.name,
+        "budget": setup.budget,
+        "width": setup.width,
+        "device": setup.device,
+        "method": m.name,
+        "lr_log2": float(trial[0]),
+        "momentum": float(trial[1]),
+        "order": order,
+        "checkpoints": checkpoints,
+        "final_only": final_only,
+        "seed": seed,
+    }
+
+
+def train_piece(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The training run that ``inputs`` (:func:`run_inputs`, a method of :data:`METHODS`)
+    names, as the JSON object of its Curves."""
+    from ratecheck.workloads.train import WORKLOADS
+
+    setup = Setup(
+        WORKLOADS[inputs["workload"]], inputs["budget"], inputs["width"], inputs["device"]
+    )
+    trial = (inputs["lr_log2"], inputs["momentum"])
+    options = {k: inputs[k] for k in ("order", "checkpoints", "final_only")}
+    return _train(METHODS[inputs["method"]], setup, trial, inputs["seed"], **options).as_json()
+
+
+def _train(
+    m: Method,
+    setup: Setup,
+    trial: tuple[float, float],
+    seed: int,
+    *,
+    order: int = ORDER,
+    checkpoints: int = 16,
+    final_only: bool = False,
+) -> Any:
+    """One training run (Curves) of method ``m`` at (log₂ lr, momentum) = ``trial``."""
+    from ratecheck.workloads.train import train
+
+    lr_log2, momentum = trial
+    return train(
+        setup.workload,
+        m.make(setup.workload, seed, setup.width, 2.0**lr_log2, momentum),
+        setup.budget,
+        seed,
+        calls_per_step=m.calls_per_step,
+        backward=m.backward,
+        closure=m.closure,
+        width=setup.width,
+        checkpoints=checkpoints,
+        stream=order,
+        device=setup.device,
+        final_only=final_only,
+    )
+
+
+def _kept(m: Method, setup: Setup) -> bool:
+    """The runs of ``m`` under ``setup`` are kept (a method of :data:`METHODS`, a keep)."""
+    return setup.keep is not None and METHODS.get(m.name) is m
 
 
 def train_runs(
@@ -317,46 +400,33 @@ def train_runs(
     """One training run per seed of method ``m`` at (log₂ lr, momentum) = ``trial``
     (``final_only``: the held-out metrics at the end of the budget only); each kept where the
     setup says so and ``m`` is the method of that name in :data:`METHODS`."""
-    from ratecheck.workloads.train import Curves, train
+    from ratecheck.workloads.train import Curves
 
-    lr_log2, momentum = trial
-
-    def one(seed: int) -> Curves:
-        return train(
-            setup.workload,
-            m.make(setup.workload, seed, setup.width, 2.0**lr_log2, momentum),
-            setup.budget,
-            seed,
-            calls_per_step=m.calls_per_step,
-            backward=m.backward,
-            closure=m.closure,
-            width=setup.width,
-            checkpoints=checkpoints,
-            stream=order,
-            device=setup.device,
-            final_only=final_only,
+    options = {"order": order, "checkpoints": checkpoints, "final_only": final_only}
+    if not _kept(m, setup):
+        return [_train(m, setup, trial, seed, **options) for seed in seeds]
+    runs = []
+    for seed in seeds:
+        inputs = run_inputs(m, setup, trial, seed, **options)
+        runs.append(
+            Curves.from_json(setup.keep("training run", inputs, lambda x=inputs: train_piece(x)))
         )
+    return runs
 
-    if setup.keep is None or METHODS.get(m.name) is not m:
-        return [one(seed) for seed in seeds]
-    inputs = {
-        "workload": setup.workload.name,
-        "budget": setup.budget,
-        "width": setup.width,
-        "device": setup.device,
-        "method": m.name,
-        "lr_log2": float(lr_log2),
-        "momentum": float(momentum),
-        "order": order,
-        "checkpoints": checkpoints,
-        "final_only": final_only,
-    }
-    return [
-        Curves.from_json(
-            setup.keep("training run", {**inputs, "seed": seed}, lambda s=seed: one(s).as_json())
-        )
+
+def prepare_runs(requests: Sequence[RunRequest]) -> None:
+    """Train (and keep) every run that ``requests`` name before any is read: runs that do not
+    depend on one another, which a parallel run trains as tasks of their own
+    (:meth:`ratecheck.verify.context.Context.prepare`). Runs that are not kept are left to
+    :func:`train_runs`."""
+    inputs = [
+        run_inputs(m, setup, trial, seed, **options)
+        for setup, m, trial, seeds, options in requests
+        if _kept(m, setup) and setup.prepare is not None
         for seed in seeds
     ]
+    if inputs:
+        requests[0][0].prepare("training run", inputs, train_piece)
 
 
 def final(runs: list, field: str = "val_loss") -> np.ndarray:
@@ -369,9 +439,19 @@ def sensitivity(
 ) -> dict[tuple[float, float], np.ndarray]:
     """{trial: the final validation loss per seed} over a search space (evaluated only there:
     the tuning runs are judged by their end)."""
+    prepare_runs([(setup, m, trial, seeds, TUNING_RUN) for trial in space.trials])
     return {
-        trial: final(train_runs(m, setup, seeds, trial, final_only=True)) for trial in space.trials
+        trial: final(train_runs(m, setup, seeds, trial, **TUNING_RUN)) for trial in space.trials
     }
+
+
+def extension(
+    space: SearchSpace, losses: Mapping[tuple[float, float], np.ndarray]
+) -> SearchSpace | None:
+    """The trials that tuning adds to ``space`` after its ``losses``: the learning rates beyond
+    the edge the selection lies on, or None when it lies inside."""
+    chosen = select({t: score(v) for t, v in losses.items()})
+    return space.extended(chosen.edge) if chosen.edge else None
 
 
 def tune(
@@ -381,11 +461,10 @@ def tune(
     after one extension of the grid where the first selection lies on its edge; with every
     trial's per-seed losses."""
     losses = sensitivity(m, setup, seeds, space)
-    chosen = select({t: score(v) for t, v in losses.items()})
-    if chosen.edge:
-        losses |= sensitivity(m, setup, seeds, space.extended(chosen.edge))
-        chosen = select({t: score(v) for t, v in losses.items()})
-    return chosen, losses
+    more = extension(space, losses)
+    if more is not None:
+        losses |= sensitivity(m, setup, seeds, more)
+    return select({t: score(v) for t, v in losses.items()}), losses
 
 
 def seeds_of(ctx: Context, where: Where, count: int, first: int = 0) -> list[int]:
@@ -423,6 +502,7 @@ def comparison(
         f"{workload.description}; protocol: {trials} trials per method on {n_tuning} tuning "
         f"seed(s), selected by the final validation loss, {ctx.seeds} fresh paired seeds{mode}"
     )
+    points = []  # (where, setup, final seeds, tuning seeds)
     for where in ctx.points("budget", "width"):
         budget, width = int(where["budget"]), int(where["width"])
         for m in methods.values():
@@ -431,17 +511,31 @@ def comparison(
                     f"budget={budget} is smaller than one step of {m.name} "
                     f"({m.calls_per_step} oracle calls per step)"
                 )
-        setup = Setup(workload, budget, width, device, keep=ctx.kept)
+        setup = Setup(workload, budget, width, device, keep=ctx.kept, prepare=ctx.prepare)
         key = {"width": where["width"]}
         final_seeds = seeds_of(ctx, key, ctx.seeds)
         tuning = seeds_of(ctx, key, n_tuning, TUNING_FIRST_SEED)
-        tuning = [s for s in tuning if s not in final_seeds]
+        points.append((where, setup, final_seeds, [s for s in tuning if s not in final_seeds]))
+    prepare_runs(  # every method's first trials at every point, side by side
+        [
+            (setup, m, trial, tuning, TUNING_RUN)
+            for _, setup, _, tuning in points
+            for name, m in methods.items()
+            for trial in spaces[name].trials
+        ]
+    )
+    marks = {"checkpoints": 4 if ctx.quick else 16}
+    for where, setup, final_seeds, tuning in points:
+        budget, width = setup.budget, setup.width
         label = f"{workload_name} width {width}, {budget} oracle calls"
         chosen = {}
         for name, m in methods.items():
             chosen[name], losses = tune(m, setup, tuning, spaces[name])
             sensitivity_rows(ctx, losses, width, name)
-        marks = {"checkpoints": 4 if ctx.quick else 16}
+        prepare_runs(  # the final runs of every tuned method, and B's in the other order
+            [(setup, m, chosen[name].trial, final_seeds, marks) for name, m in methods.items()]
+            + [(setup, b, chosen[b.name].trial, final_seeds, {**marks, "order": OTHER_ORDER})]
+        )
         runs = {
             name: train_runs(m, setup, final_seeds, chosen[name].trial, **marks)
             for name, m in methods.items()

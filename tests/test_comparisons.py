@@ -235,3 +235,27 @@ def test_a_comparison_split_by_width_gives_the_numbers_of_the_whole_grid(tmp_pat
     (whole_run,) = ratecheck.verify([cid], quick=True)
     assert _numbers(split_run.record()) == _numbers(whole_run.record())
     assert "width 12" in _numbers(split_run.record())
+
+
+def test_a_comparison_on_workers_trains_its_runs_as_tasks_with_the_same_numbers(tmp_path):
+    """On a parallel run every tuning trial and final run is a task of its own
+    (``prepare_runs``), each trained once; the record equals the in-place run's (torch on one
+    thread in both, as each of two workers gets on two cores)."""
+    from ratecheck.user import load_claim_file
+
+    path = tmp_path / "fanned.py"
+    path.write_text(textwrap.dedent(KEPT_CLAIM).replace("kept-comparison", "fanned-comparison"))
+    (cid,) = load_claim_file(str(path))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        (in_place,) = ratecheck.verify([cid], quick=True)
+    finally:
+        torch.set_num_threads(threads)
+    tasks = []
+    (fanned,) = ratecheck.verify(
+        [cid], quick=True, workers=2, on_task=lambda task, s, r: tasks.append(task)
+    )
+    assert _numbers(fanned.record()) == _numbers(in_place.record())
+    pieces = [t.piece for t in tasks if t.piece is not None]
+    assert len(pieces) == len(set(pieces)) > 2 * 2  # more than the tuning trials of one method

@@ -2,19 +2,20 @@
 
 One command runs every claim (quick or full mode) on several executors — in this process, on
 local worker processes, and on a Dask ``LocalCluster`` of worker processes — each with a fresh
-cache folder (so every task is computed, and the folder's ``durations.json`` records each task's
-wall seconds), and records:
+cache folder (so every task is computed), and records:
 
-- the per-task durations: a task is a claim at one value of its independent axes for one look
-  (seeds per grid point), as :func:`ratecheck.verify.api.split` makes them;
+- the per-task durations (``verify``'s ``on_task``): a task is a claim at one value of its
+  independent axes for one look (seeds per grid point), as :func:`ratecheck.verify.api.split`
+  makes them, or, on the parallel executors, one piece of such a part (a training run of a
+  network claim: ``Context.prepare``) or one run of the part between its rounds of pieces;
 - the total CPU time of each run (this process and every worker it waited for:
   ``getrusage`` of self and children);
 - the wall time of each run;
 - a schedule simulation (:func:`simulate`) of the measured durations on 8, 32 and 128 workers.
 
 Targets (ratios, never asserted by tests; BENCHMARKS.md): wall on 2 workers ≤ 1.15 × (sum of
-task durations / 2); the longest task ≤ 5% of the sum of task durations; the simulated
-32-worker wall ≤ 5 minutes (full mode).
+the first run's task durations / 2); the longest task of a parallel run ≤ 5% of the sum of its
+task durations; the simulated 32-worker wall ≤ 5 minutes (full mode).
 """
 
 from __future__ import annotations
@@ -33,58 +34,106 @@ SIMULATED_32_WALL_S = 300.0  # full mode
 SIMULATED_WORKERS = (8, 32, 128)
 
 
+Stage = tuple[float, ...]  # durations of tasks that run side by side
+Part = tuple[Stage, ...]  # stages one after another: a part's runs and its pieces' rounds
+
+
 @dataclass(frozen=True)
 class Look:
-    """One look of one claim: its tasks' durations (seconds), run side by side."""
+    """One look of one claim: its parts (a claim at one value of its independent axes), run
+    side by side. A part is a sequence of stages: one run of the part's task, or, where it fans
+    out (``Context.prepare``), its run, then its pieces side by side, then its run again, …"""
 
     claim_id: str
     seeds: int
-    seconds: tuple[float, ...]
+    parts: tuple[Part, ...]
+
+    @property
+    def seconds(self) -> tuple[float, ...]:
+        """Every task's duration."""
+        return tuple(s for part in self.parts for stage in part for s in stage)
 
 
 def simulate(claims: Sequence[Sequence[Look]], workers: int) -> float:
     """Wall seconds of the measured tasks on ``workers`` identical workers, scheduled as
-    ``verify`` does: a claim's looks one after another (a look's tasks start when the previous
-    look has been judged), every task that is ready goes to the first free worker, the longest
-    ready task first. Transfer and start-up costs are not modelled."""
-    ready: list[tuple[float, int, int, int]] = []  # (−seconds, claim, look, task)
-    remaining = {c: len(looks[0].seconds) for c, looks in enumerate(claims) if looks}
-    for c in remaining:
-        for t, s in enumerate(claims[c][0].seconds):
-            heapq.heappush(ready, (-s, c, 0, t))
-    running: list[tuple[float, int, int]] = []  # (finish time, claim, look)
+    ``verify`` does: a claim's looks one after another (a look's parts start when the previous
+    look has been judged), a part's stages one after another, every task that is ready goes to
+    the first free worker, the longest ready task first. Transfer and start-up costs are not
+    modelled."""
+    ready: list[tuple[float, int, int, int, int]] = []  # (−seconds, claim, look, part, stage)
+    left: dict[tuple, int] = {}  # tasks left in a part's stage, parts left in a claim's look
+
+    def start_stage(c: int, look: int, part: int, stage: int) -> None:
+        durations = claims[c][look].parts[part][stage]
+        left[(c, look, part)] = len(durations)
+        for s in durations:
+            heapq.heappush(ready, (-s, c, look, part, stage))
+
+    def start_look(c: int, look: int) -> None:
+        left[(c, look)] = len(claims[c][look].parts)
+        for part in range(len(claims[c][look].parts)):
+            start_stage(c, look, part, 0)
+
+    for c, looks in enumerate(claims):
+        if looks:
+            start_look(c, 0)
+    running: list[tuple[float, int, int, int, int]] = []  # (finish time, claim, look, part, stage)
     free, now = workers, 0.0
     while ready or running:
         while ready and free:
-            s, c, look, _ = heapq.heappop(ready)
-            heapq.heappush(running, (now - s, c, look))
+            s, c, look, part, stage = heapq.heappop(ready)
+            heapq.heappush(running, (now - s, c, look, part, stage))
             free -= 1
-        now, c, look = heapq.heappop(running)
+        now, c, look, part, stage = heapq.heappop(running)
         free += 1
-        remaining[c] -= 1
-        if remaining[c] == 0 and look + 1 < len(claims[c]):
-            remaining[c] = len(claims[c][look + 1].seconds)
-            for t, s in enumerate(claims[c][look + 1].seconds):
-                heapq.heappush(ready, (-s, c, look + 1, t))
+        left[(c, look, part)] -= 1
+        if left[(c, look, part)]:
+            continue
+        if stage + 1 < len(claims[c][look].parts[part]):
+            start_stage(c, look, part, stage + 1)
+            continue
+        left[(c, look)] -= 1
+        if not left[(c, look)] and look + 1 < len(claims[c]):
+            start_look(c, look + 1)
     return now
 
 
-def looks_of(verdicts: Sequence[Any], durations: dict[str, float]) -> list[list[Look]]:
-    """Each claim's looks with its tasks' recorded durations (NaN where none was recorded)."""
-    from ratecheck.verify.api import duration_label, plan, split
+def looks_of(verdicts: Sequence[Any], events: Sequence[tuple[Any, float]]) -> list[list[Look]]:
+    """Each claim's looks from the tasks a run computed (``verify``'s ``on_task``: the task,
+    its wall seconds, in finishing order): a part's runs and the pieces between them become
+    its stages."""
+    from ratecheck.verify.api import split
 
+    stages: dict[tuple, list[list[float]]] = {}
+    kinds: dict[tuple, bool] = {}  # the kind of each part's last stage: pieces or not
+    for task, seconds in events:
+        key = (task.claim_id, task.seeds, task.grid)
+        pieces = task.piece is not None
+        if key in stages and pieces and kinds[key]:
+            stages[key][-1].append(seconds)
+        else:
+            stages.setdefault(key, []).append([seconds])
+        kinds[key] = pieces
     out = []
     for v in verdicts:
-        grid = {name: tuple(values) for name, values in v.extra["grid"].items()}
-        (task,) = plan([v.claim.id], v.quick, v.backend, v.seeds, None)
-        task = replace(task, grid=tuple(grid.items()))
+        grid = tuple((name, tuple(values)) for name, values in v.extra["grid"].items())
         looks = []
         for seeds in v.extra["seeds_per_look"]:
-            parts = split(replace(task, seeds=seeds))
-            seconds = tuple(durations.get(duration_label(p), float("nan")) for p in parts)
-            looks.append(Look(v.claim.id, seeds, seconds))
+            parts = []
+            for part in split(_task(v, seeds, grid)):
+                runs = stages.get((part.claim_id, seeds, part.grid), [[float("nan")]])
+                parts.append(tuple(tuple(stage) for stage in runs))
+            looks.append(Look(v.claim.id, seeds, tuple(parts)))
         out.append(looks)
     return out
+
+
+def _task(verdict: Any, seeds: int, grid: tuple) -> Any:
+    """The task of a verdict's claim at one look, with the grid it ran."""
+    from ratecheck.verify.api import plan
+
+    (task,) = plan([verdict.claim.id], verdict.quick, verdict.backend, seeds, None)
+    return replace(task, grid=grid)
 
 
 def _cpu_seconds() -> float:
@@ -101,6 +150,7 @@ def run_once(
     import ratecheck
     from ratecheck.verify.cache import TaskCache
 
+    events: list[tuple[Any, float]] = []
     with tempfile.TemporaryDirectory(prefix="ratecheck-suite-") as folder:
         cache = TaskCache(folder)
         cluster = None
@@ -121,20 +171,23 @@ def run_once(
                 cache=cache,
                 workers=workers,
                 scheduler=cluster.scheduler_address if cluster else None,
+                on_task=lambda task, seconds, _: events.append((task, seconds)),
             )
         finally:
             if cluster is not None:
                 cluster.close()
         wall = time.perf_counter() - start
         cpu = _cpu_seconds() - cpu
-        claims = looks_of(verdicts, cache.durations())
+        claims = looks_of(verdicts, events)
     return {
         "executor": f"dask {dask_workers} processes" if dask_workers else f"{workers} workers",
+        "parallel": bool(dask_workers) or workers > 1,
         "wall_s": wall,
         "cpu_s": cpu,
         "outcomes": {v.claim.id: v.outcome for v in verdicts},
         "looks": [
-            [{"seeds": k.seeds, "seconds": list(k.seconds)} for k in looks] for looks in claims
+            [{"seeds": k.seeds, "seconds": list(k.seconds), "parts": k.parts} for k in looks]
+            for looks in claims
         ],
         "claims": [v.claim.id for v in verdicts],
         "_looks": claims,
@@ -148,18 +201,22 @@ def run_suite_benchmark(
     report: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Run the suite on each executor ((workers, Dask processes): (1, 0) this process, (2, 0)
-    two local workers, (0, 2) a 2-process Dask LocalCluster); the durations of the first run
-    feed the simulation and the targets."""
+    two local workers, (0, 2) a 2-process Dask LocalCluster). The tasks of the first parallel
+    run (its parts fanned out into pieces) feed the simulation and the longest-task target; the
+    2-worker wall is set against the first run's task seconds (so that the cost of fanning out
+    counts against it)."""
     runs = []
     for workers, dask_workers in executors:
         result = run_once(quick, max(workers, 1), dask_workers, ids)
         if report is not None:
             report(result)
         runs.append(result)
-    reference = runs[0]["_looks"]
-    tasks = [s for looks in reference for look in looks for s in look.seconds]
+    # the tasks of the first parallel run (where parts fan out into pieces), else the first run's
+    reference = next((r for r in runs if r["parallel"]), runs[0])
+    tasks = [s for looks in reference["_looks"] for look in looks for s in look.seconds]
     total = sum(tasks)
-    simulated = {w: simulate(reference, w) for w in SIMULATED_WORKERS}
+    simulated = {w: simulate(reference["_looks"], w) for w in SIMULATED_WORKERS}
+    first = sum(s for looks in runs[0]["_looks"] for look in looks for s in look.seconds)
     targets = [
         {
             "target": "longest task / task seconds",
@@ -176,7 +233,7 @@ def run_suite_benchmark(
     ]
     for run in runs:
         if run["executor"] == "2 workers":
-            ratio = run["wall_s"] / (total / 2)
+            ratio = run["wall_s"] / (first / 2)
             targets.append(
                 {
                     "target": "wall on 2 workers / (task seconds / 2)",
@@ -189,7 +246,9 @@ def run_suite_benchmark(
         run.pop("_looks")
     return {
         "mode": "quick" if quick else "full",
+        "tasks_of": reference["executor"],
         "task_seconds": total,
+        "first_run_task_seconds": first,
         "tasks": len(tasks),
         "longest_task_s": max(tasks),
         "simulated_wall_s": simulated,

@@ -22,7 +22,13 @@ from ratecheck.backend import namespace
 from ratecheck.errors import UsageError
 from ratecheck.verify.cache import TaskCache, claim_fingerprint, is_builtin, task_key
 from ratecheck.verify.executors import Task, TaskFailed, pool
-from ratecheck.verify.experiment import Outcome, Settings, merge_outcomes
+from ratecheck.verify.experiment import (
+    Outcome,
+    PieceKept,
+    PiecesNeeded,
+    Settings,
+    merge_outcomes,
+)
 from ratecheck.verify.registry import all_claims, get_claim, get_experiment
 from ratecheck.verify.store import ResultStore
 from ratecheck.verify.verdict import ALPHA, Verdict
@@ -166,7 +172,8 @@ def verify(
     # without one, in a folder of this run's own, so that its later looks still reuse them
     scratch = None if cache is not None else tempfile.TemporaryDirectory(prefix="ratecheck-")
     pieces = str(cache.folder) if cache is not None else scratch.name
-    tasks = [dataclasses.replace(t, cache=pieces) for t in tasks]
+    parallel = workers > 1 or scheduler is not None
+    tasks = [dataclasses.replace(t, cache=pieces, fan_out=parallel) for t in tasks]
     adaptive = seeds is None
     alpha = ALPHA / looks_allowed(bool(quick)) if adaptive else ALPHA
     store = ResultStore(out, backend, claim_ids) if out is not None else None
@@ -243,10 +250,27 @@ def verify(
                 part_finished(i, j, outcome, time.perf_counter() - begin, True)
         return to_run
 
-    parallel = workers > 1 or scheduler is not None
     running = 0
     if durations is None:
         durations = cache.durations() if cache else {}
+    # fanned out parts (a Context.prepare's missing pieces as tasks): the pieces still running,
+    # the seconds the part took so far, and its last request (the same request twice means the
+    # workers do not share the pieces folder: the part then computes its pieces itself)
+    waiting: dict[tuple[int, int], int] = {}
+    part_seconds: dict[tuple[int, int], float] = {}
+    asked: dict[tuple[int, int], PiecesNeeded] = {}
+
+    def fan_out(i: int, j: int, needed: PiecesNeeded) -> None:
+        """Part j of task i stopped at a prepared batch: run its missing pieces as tasks."""
+        part = parts[i][j]
+        if asked.get((i, j)) == needed:
+            parts[i][j] = dataclasses.replace(part, fan_out=False)
+            submit_all([((i, j), parts[i][j])])
+            return
+        asked[(i, j)] = needed
+        waiting[(i, j)] = len(needed.items)
+        pieces = [dataclasses.replace(part, piece=(needed.batch, k)) for k in needed.items]
+        submit_all([((i, j, *p.piece), p) for p in pieces])
 
     def submit_all(pairs: list[tuple[tuple[int, int], Task]]) -> None:
         """Submit parts keyed (task, part): on parallel executors the longest first."""
@@ -258,13 +282,25 @@ def verify(
     try:
         with pool(workers, scheduler) as executor:
             submit_all([((i, j), part) for i in range(len(tasks)) for j, part in start(i)])
-            for (i, j), (outcome, wall_s) in executor.finished():
+            for (i, j, *piece), (result, wall_s) in executor.finished():
                 running -= 1
-                if cache:
-                    cache.record_duration(duration_label(parts[i][j]), wall_s)
+                part_seconds[(i, j)] = part_seconds.get((i, j), 0.0) + wall_s
                 if on_task is not None:
-                    on_task(parts[i][j], wall_s, running)
-                part_finished(i, j, outcome, wall_s, False)
+                    task = parts[i][j]
+                    on_task(dataclasses.replace(task, piece=tuple(piece) or None), wall_s, running)
+                if isinstance(result, PieceKept):
+                    waiting[(i, j)] -= 1
+                    if not waiting[(i, j)]:
+                        submit_all([((i, j), parts[i][j])])
+                    continue
+                if isinstance(result, PiecesNeeded):
+                    fan_out(i, j, result)
+                    continue
+                seconds = part_seconds.pop((i, j))
+                asked.pop((i, j), None)
+                if cache:
+                    cache.record_duration(duration_label(parts[i][j]), seconds)
+                part_finished(i, j, result, seconds, False)
     finally:
         if scratch is not None:
             scratch.cleanup()

@@ -361,6 +361,10 @@ class TaskCache:
         """A stored piece of a task (:func:`piece_key`), or None."""
         return self._read(self.folder / PIECES / key[:2] / f"{key}.json", key, read_piece)
 
+    def has_piece(self, key: str) -> bool:
+        """A piece is stored under ``key`` (not read: :meth:`load_piece` checks it)."""
+        return self.writable and (self.folder / PIECES / key[:2] / f"{key}.json").is_file()
+
     def store_piece(self, key: str, piece: dict[str, Any]) -> None:
         """Keep a finished piece of a task (a JSON object, NaN allowed): a task that is
         interrupted, or run again, reads it back instead of recomputing it."""

@@ -45,7 +45,10 @@ from ratecheck.verify.experiment import (
     Axis,
     Experiment,
     Outcome,
+    PieceKept,
+    PiecesNeeded,
     Settings,
+    Stop,
     Value,
     point_rows,
     predicted_rows,
@@ -104,6 +107,7 @@ class Context:
         self.diverged = False  # a kept seed block (:meth:`seedwise`) had a diverged run
         self._pieces: Any = None  # the TaskCache of kept pieces, opened on first use
         self._block: tuple[int, int] | None = None  # (first seed, seeds) inside seedwise
+        self._batches = 0  # calls of prepare so far (a piece task's batch is counted the same)
 
     # --- the grid and its random streams ---------------------------------------------------
     def points(self, *axes: str) -> Iterator[dict[str, Value]]:
@@ -222,18 +226,58 @@ class Context:
         everything the result depends on beyond the package's code and the installed versions
         (the key adds those). A computed piece passes through the same JSON text as a stored
         one, so both give the same numbers, bit for bit."""
-        from ratecheck.verify.cache import TaskCache, piece_key
+        from ratecheck.verify.cache import piece_key
 
         if self.settings.cache is None:
             return json.loads(json.dumps(compute(), allow_nan=True))
-        if self._pieces is None:
-            self._pieces = TaskCache(self.settings.cache)  # warns once if it cannot write
         key = piece_key(kind, dict(inputs))
-        piece = self._pieces.load_piece(key)
+        piece = self._piece_cache().load_piece(key)
         if piece is None:
             piece = json.loads(json.dumps(compute(), allow_nan=True))
-            self._pieces.store_piece(key, piece)
+            self._piece_cache().store_piece(key, piece)
         return piece
+
+    def prepare(
+        self,
+        kind: str,
+        inputs: Sequence[Mapping[str, Any]],
+        compute: Callable[[Mapping[str, Any]], dict[str, Any]],
+    ) -> None:
+        """Keep the pieces (``kind``, ``inputs[k]``) for every k, computed as ``compute(inputs[k])``
+        where missing, so that the :meth:`kept` calls that follow read them back: pieces that
+        do not depend on one another (say every tuning run of a comparison). Where the run may
+        fan out (``Settings.fan_out``: a parallel executor) and two or more are missing, the run
+        stops here with :class:`PiecesNeeded`; each missing piece then runs as a task of its own
+        (``Settings.piece``: the run's code is followed up to this call, which computes that one
+        piece), and the run starts again once all are kept. The numbers are those of computing
+        the pieces here, one after another. Without a cache folder this does nothing (each
+        kept() call computes its own piece)."""
+        from ratecheck.verify.cache import piece_key
+
+        batch, self._batches = self._batches, self._batches + 1
+        if self.settings.cache is None:
+            return
+        piece = self.settings.piece
+        if piece is not None and piece[0] == batch:
+            self.kept(kind, inputs[piece[1]], lambda: compute(inputs[piece[1]]))
+            raise Stop(PieceKept(*piece))
+        cache = self._piece_cache()
+        missing = tuple(
+            k for k, x in enumerate(inputs) if not cache.has_piece(piece_key(kind, dict(x)))
+        )
+        if self.settings.fan_out and piece is None and len(missing) > 1:
+            raise Stop(PiecesNeeded(batch, missing))
+        for k in missing:
+            self.kept(kind, inputs[k], lambda x=inputs[k]: compute(x))
+
+    def _piece_cache(self) -> Any:
+        """The TaskCache of this run's kept pieces (opened once; it warns once if it cannot
+        write)."""
+        from ratecheck.verify.cache import TaskCache
+
+        if self._pieces is None:
+            self._pieces = TaskCache(self.settings.cache)
+        return self._pieces
 
     def run(
         self,

@@ -86,6 +86,35 @@ class Settings:
     backend: str
     overrides: dict[str, tuple[Value, ...]] = field(default_factory=dict)
     cache: str | None = None  # the cache folder, where a run keeps finished pieces (Context.kept)
+    fan_out: bool = False  # Context.prepare may hand its missing pieces back as tasks
+    piece: tuple[int, int] | None = None  # (batch, item): compute this one prepared piece only
+
+
+@dataclass(frozen=True)
+class PiecesNeeded:
+    """A task's result instead of an Outcome (under ``Settings.fan_out``): the run reached the
+    ``batch``-th :meth:`Context.prepare` of its code with these ``items`` missing. Each item runs
+    as a task of its own (``Settings.piece``); then the task runs again, reading them back."""
+
+    batch: int
+    items: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PieceKept:
+    """A piece task's result: item ``item`` of batch ``batch`` is computed and kept."""
+
+    batch: int
+    item: int
+
+
+class Stop(BaseException):
+    """Ends a run early with a :class:`PiecesNeeded` or :class:`PieceKept` result (a
+    BaseException, so that a claim's own ``except Exception`` does not catch it)."""
+
+    def __init__(self, result: PiecesNeeded | PieceKept) -> None:
+        super().__init__(result)
+        self.result = result
 
 
 @dataclass

@@ -10,7 +10,8 @@ from ratecheck.bench.suite import Look, run_once, simulate
 
 
 def _claim(*looks):
-    return [Look("c", 4 * 2**i, tuple(seconds)) for i, seconds in enumerate(looks)]
+    """Looks of one-stage parts: each duration its own part."""
+    return [Look("c", 4 * 2**i, tuple(((s,),) for s in seconds)) for i, seconds in enumerate(looks)]
 
 
 def test_one_worker_takes_the_sum_and_many_workers_the_critical_path():
@@ -24,14 +25,29 @@ def test_longest_ready_task_first():
     assert simulate(claims, 2) == pytest.approx(2.0)  # 2 | 1 + 1
 
 
-durations = st.lists(st.floats(0.01, 100), min_size=1, max_size=4)
+def test_a_part_that_fans_out_runs_its_pieces_side_by_side_between_its_runs():
+    fanned = Look("c", 4, (((1.0,), (3.0, 3.0, 2.0), (1.0,)),))
+    assert simulate([[fanned]], 1) == pytest.approx(10.0)
+    assert simulate([[fanned]], 2) == pytest.approx(1.0 + 5.0 + 1.0)  # 3 | 3 + 2
+    assert simulate([[fanned]], 3) == pytest.approx(5.0)
+    other = Look("d", 4, (((4.0,),),))  # waits for no stage: fills the gap
+    assert simulate([[fanned], [other]], 2) == pytest.approx(
+        8.0
+    )  # run 1 | 4, a piece 3, pieces 3 | 2, run 1
 
 
-@given(st.lists(st.lists(durations, min_size=1, max_size=3), min_size=1, max_size=6))
+stage = st.lists(st.floats(0.01, 100), min_size=1, max_size=4).map(tuple)
+part = st.lists(stage, min_size=1, max_size=3).map(tuple)
+look = st.lists(part, min_size=1, max_size=3).map(tuple)
+
+
+@given(st.lists(st.lists(look, min_size=1, max_size=3), min_size=1, max_size=5))
 def test_simulated_wall_lies_between_the_lower_bounds_and_the_sum(shape):
-    claims = [_claim(*looks) for looks in shape]
-    total = sum(s for looks in shape for look in looks for s in look)
-    critical = max(sum(max(look) for look in looks) for looks in shape)
+    claims = [[Look("c", 4 * 2**i, parts) for i, parts in enumerate(looks)] for looks in shape]
+    total = sum(s for looks in claims for k in looks for s in k.seconds)
+    critical = max(
+        sum(max(sum(max(st) for st in p) for p in parts) for parts in looks) for looks in shape
+    )
     for workers in (1, 2, 8):
         wall = simulate(claims, workers)
         assert max(total / workers, critical) - 1e-9 <= wall <= total + 1e-9
@@ -43,6 +59,6 @@ def test_a_run_records_every_look_of_every_claim():
     assert result["claims"] == ["hb-not-global", "deeplinear-hb-rate"]
     assert result["wall_s"] > 0 and result["cpu_s"] > 0
     (hb,), deep = result["looks"]
-    assert len(hb["seconds"]) == 1  # no independent axis: one task
-    assert len(deep[0]["seconds"]) == 2  # one task per depth (independent axis)
+    assert len(hb["parts"]) == 1  # no independent axis: one task
+    assert len(deep[0]["parts"]) == 2  # one task per depth (independent axis)
     assert all(not math.isnan(s) for looks in result["looks"] for k in looks for s in k["seconds"])

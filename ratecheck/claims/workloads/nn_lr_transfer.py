@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ratecheck.comparisons import Method, Setup, method, seeds_of, sensitivity_rows, tune
+from ratecheck.comparisons import (
+    TUNING_RUN,
+    Method,
+    Setup,
+    method,
+    prepare_runs,
+    seeds_of,
+    sensitivity_rows,
+    tune,
+)
 from ratecheck.theory import workloads as th
 from ratecheck.verify.context import Context, claim
 from ratecheck.verify.estimators import BOOTSTRAP_SEED, LEVEL, Estimate, fit_line, t_interval
@@ -75,15 +84,27 @@ def nn_lr_transfer(ctx: Context) -> None:
     from ratecheck.workloads.train import WORKLOADS
 
     widths = [int(w) for w in ctx.values("width")]
+    names = (JUDGED, REPORTED, CONTROL)
     for where in ctx.points("budget"):
         budget = int(where["budget"])
-        for name in (JUDGED, REPORTED, CONTROL):
+        setups = {
+            w: Setup(WORKLOADS["mlp"], budget, w, keep=ctx.kept, prepare=ctx.prepare)
+            for w in widths
+        }
+        seeds = {w: seeds_of(ctx, {"width": w}, ctx.seeds) for w in widths}
+        prepare_runs(  # every method's first grid at every width, side by side
+            [
+                (setups[w], method(name), trial, seeds[w], TUNING_RUN)
+                for name in names
+                for w in widths
+                for trial in space(name, ctx.quick).trials
+            ]
+        )
+        for name in names:
             m, role = method(name), "control" if name == CONTROL else "claim"
             curves, grids = {}, {}
             for w in widths:
-                seeds = seeds_of(ctx, {"width": w}, ctx.seeds)
-                setup = Setup(WORKLOADS["mlp"], budget, w, keep=ctx.kept)
-                curves[w], grids[w] = _sensitivity(m, setup, seeds, space(name, ctx.quick))
+                curves[w], grids[w] = _sensitivity(m, setups[w], seeds[w], space(name, ctx.quick))
                 sensitivity_rows(ctx, curves[w], w, name, role)
             estimate, stars, edges = _slope(curves, grids, widths, ctx.seeds)
             stars_text = ", ".join(f"w={w}: 2^{s:.2f}" for w, s in zip(widths, stars))
