@@ -454,13 +454,33 @@ def extension(
     return space.extended(chosen.edge) if chosen.edge else None
 
 
+def prepare_extensions(
+    searches: Sequence[tuple[Setup, Method, Sequence[int], SearchSpace, Mapping]],
+) -> None:
+    """Train the trials that :func:`tune` adds beyond an edge, for every (setup, method, tuning
+    seeds, space, its measured losses) at once (:func:`prepare_runs`)."""
+    prepare_runs(
+        [
+            (setup, m, trial, seeds, TUNING_RUN)
+            for setup, m, seeds, space, losses in searches
+            if (more := extension(space, losses)) is not None
+            for trial in more.trials
+        ]
+    )
+
+
 def tune(
-    m: Method, setup: Setup, seeds: Sequence[int], space: SearchSpace
+    m: Method,
+    setup: Setup,
+    seeds: Sequence[int],
+    space: SearchSpace,
+    measured: Mapping[tuple[float, float], np.ndarray] | None = None,
 ) -> tuple[Selection, dict[tuple[float, float], np.ndarray]]:
     """The selected trial (mean final validation loss over the tuning seeds, diverged = +∞),
     after one extension of the grid where the first selection lies on its edge; with every
-    trial's per-seed losses."""
-    losses = sensitivity(m, setup, seeds, space)
+    trial's per-seed losses. ``measured``: the sensitivity over ``space``, where already
+    measured."""
+    losses = dict(measured) if measured is not None else sensitivity(m, setup, seeds, space)
     more = extension(space, losses)
     if more is not None:
         losses |= sensitivity(m, setup, seeds, more)
@@ -528,9 +548,11 @@ def comparison(
     for where, setup, final_seeds, tuning in points:
         budget, width = setup.budget, setup.width
         label = f"{workload_name} width {width}, {budget} oracle calls"
+        first = {name: sensitivity(m, setup, tuning, spaces[name]) for name, m in methods.items()}
+        prepare_extensions([(setup, m, tuning, spaces[n], first[n]) for n, m in methods.items()])
         chosen = {}
         for name, m in methods.items():
-            chosen[name], losses = tune(m, setup, tuning, spaces[name])
+            chosen[name], losses = tune(m, setup, tuning, spaces[name], first[name])
             sensitivity_rows(ctx, losses, width, name)
         prepare_runs(  # the final runs of every tuned method, and B's in the other order
             [(setup, m, chosen[name].trial, final_seeds, marks) for name, m in methods.items()]

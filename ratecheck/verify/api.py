@@ -149,10 +149,14 @@ def verify(
     ``workers`` > 1 runs claims on that many local processes, ``scheduler`` on a Dask
     distributed cluster; the verdicts are the same.
     ``on_verdict`` is called as each claim finishes (in finishing order); ``on_task`` as each
-    task computed (one look at one part of a claim) finishes, with the task, its wall seconds
-    and the number of tasks still running. ``durations``: recorded wall seconds by
-    :func:`duration_label`, the parallel executors' scheduling hint (default: the cache's; a
-    run without a cache can still read them, as ``ratecheck verify --no-cache`` does).
+    task computed (one look at one part of a claim, or one piece of it: ``task.piece``)
+    finishes, with the task, its wall seconds and the number of tasks still running. On
+    ``workers`` > 1 or a ``scheduler``, a part whose code prepares several missing pieces
+    (:meth:`Context.prepare`: a comparison's training runs, a look's seed blocks) runs them as
+    tasks of their own and then runs again, reading them back: the same numbers.
+    ``durations``: recorded wall seconds by :func:`duration_label`, the parallel executors'
+    scheduling hint (default: the cache's; a run without a cache can still read them, as
+    ``ratecheck verify --no-cache`` does).
     """
     twice = repeated(list(ids)) if ids and not isinstance(ids, str) else {}
     if twice:

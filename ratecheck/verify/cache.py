@@ -202,14 +202,20 @@ def piece_key(kind: str, inputs: dict[str, Any]) -> str:
 def _environment() -> dict[str, Any]:
     """What every key names beyond its own inputs: the package's version and source code, and
     the versions of the libraries whose numbers enter the results."""
+    return {"version": ratecheck.__version__, **_versions(), "code": code_fingerprint()}
+
+
+@cache
+def _versions() -> dict[str, str | None]:
+    """The installed versions of the libraries whose numbers enter the results, read once per
+    process (a lookup parses the distribution's metadata: 9 ms per key, which a run that
+    checks a few hundred kept pieces would pay again and again)."""
     return {
-        "version": ratecheck.__version__,
         "numpy": version("numpy"),
         "scipy": version("scipy"),
         "pepit": _installed("pepit"),  # the referee's certificates are part of an outcome
         "torch": _installed("torch"),  # the network claims train with it
         "scikit-learn": _installed("scikit-learn"),  # their digits data ship with it
-        "code": code_fingerprint(),
     }
 
 

@@ -147,7 +147,10 @@ class Context:
     def seed_blocks(self) -> list[tuple[int, int]]:
         """(first seed, seeds) of each block of this run's seeds: the looks' blocks [0, S₀),
         [S₀, 2S₀), [2S₀, 4S₀), … (S₀ = :meth:`first_look_seeds`), so that a later look finds
-        its earlier looks' blocks kept."""
+        its earlier looks' blocks kept. (Blocks of S₀ seeds each, which a parallel run could
+        compute side by side, cost more than they gain on two workers: ucg-plateau's full
+        looks took 398 task seconds instead of 228, its steps being Python dispatch around
+        arrays batched over the seeds; BENCHMARKS.md.)"""
         blocks, end = [(0, self.first_look_seeds())], self.first_look_seeds()
         while end < self.settings.seeds:
             blocks.append((end, end))
@@ -159,7 +162,9 @@ class Context:
     ) -> dict[str, np.ndarray]:
         """Per-seed measurements, computed one seed block (:meth:`seed_blocks`) at a time
         and kept per block where the run has a cache folder: a later look with twice the seeds
-        reads its earlier looks' blocks back and computes only its new seeds.
+        reads its earlier looks' blocks back and computes only its new seeds; on a parallel run
+        several missing blocks (a run that starts at a later look) are tasks of their own
+        (:meth:`prepare`).
 
         ``compute()`` measures, and only measures: it draws from :meth:`streams` (which give
         the block's seeds while it runs; ``ctx.seeds`` is the block's size), runs methods,
@@ -173,9 +178,8 @@ class Context:
         on beyond the claim, its grid, the mode, the backend and the block."""
         if self._block is not None:
             raise ValueError("seedwise: compute() called seedwise again (blocks do not nest)")
-        blocks = []
-        for first, count in self.seed_blocks():
-            key = {
+        keys = [
+            {
                 "claim": self.claim.id,
                 "grid": {name: list(values) for name, values in self.grid.items()},
                 "quick": self.quick,
@@ -185,7 +189,16 @@ class Context:
                 "seeds": [first, count],
                 "claim_code": _claim_code(self.claim.id),
             }
-            piece = self.kept("seed-block", key, lambda b=(first, count): self._measure(b, compute))
+            for first, count in self.seed_blocks()
+        ]
+
+        def measure(key: Mapping[str, Any]) -> dict[str, Any]:
+            return self._measure(tuple(key["seeds"]), compute)
+
+        self.prepare("seed-block", keys, measure)
+        blocks = []
+        for key in keys:
+            piece = self.kept("seed-block", key, lambda key=key: measure(key))
             self.diverged = self.diverged or piece["diverged"]
             blocks.append(piece["arrays"])
         names = list(blocks[0])

@@ -62,3 +62,17 @@ def test_a_run_records_every_look_of_every_claim():
     assert len(hb["parts"]) == 1  # no independent axis: one task
     assert len(deep[0]["parts"]) == 2  # one task per depth (independent axis)
     assert all(not math.isnan(s) for looks in result["looks"] for k in looks for s in k["seconds"])
+
+
+def test_the_record_takes_its_tasks_from_the_parallel_run_and_names_every_target():
+    from ratecheck.bench.suite import run_suite_benchmark
+
+    result = run_suite_benchmark(quick=True, ids=["hb-not-global"], executors=((1, 0), (2, 0)))
+    assert result["tasks_of"] == "2 workers" and result["tasks"] == 1
+    assert [r["executor"] for r in result["runs"]] == ["1 workers", "2 workers"]
+    assert {t["target"] for t in result["targets"]} == {
+        "longest task / task seconds",
+        "simulated wall on 32 workers (s)",
+        "wall on 2 workers / (task seconds / 2)",
+    }
+    assert result["simulated_wall_s"][8] == pytest.approx(result["longest_task_s"])

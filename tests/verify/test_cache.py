@@ -130,6 +130,7 @@ def test_key_tracks_the_versions_that_determine_the_numbers(monkeypatch, distrib
         cache, "_installed", lambda d: "9.9" if d == distribution else real_installed(d)
     )
     monkeypatch.setattr(cache, "version", lambda d: "9.9" if d == distribution else real_version(d))
+    monkeypatch.setattr(cache, "_versions", cache._versions.__wrapped__)  # read again, uncached
     assert task_key(CLAIM, {"kappa": (10.0,)}, 4, True, "numpy") != base
 
 

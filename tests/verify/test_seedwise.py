@@ -181,3 +181,25 @@ def test_a_later_look_from_kept_blocks_gives_the_numbers_of_one_run(
     monkeypatch.setattr(Context, "seed_blocks", lambda self: [(0, self.settings.seeds)])
     (whole,) = ratecheck.verify([claim_id], quick=True, seeds=2 * first, grid=grid)
     assert _record(later) == _record(whole)
+
+
+def test_a_parallel_run_computes_a_looks_seed_blocks_as_tasks_with_the_same_numbers(
+    tmp_path, monkeypatch
+):
+    """A run that starts at a third look (16 seeds) misses three seed blocks (the looks' 4, 4
+    and 8 seeds); on two workers each is a task of its own (``Context.prepare``), and they give
+    the numbers of one run over all the seeds."""
+    ids, grid = ["transported-scion-complexity", "schattor-rate"], {"K": (100, 200), "p": (2.0,)}
+    tasks: list = []
+    fanned = ratecheck.verify(
+        ids, quick=True, seeds=16, grid=grid, workers=2, on_task=lambda t, s, r: tasks.append(t)
+    )
+    blocks: dict = {}
+    for t in tasks:
+        if t.piece is not None:
+            blocks.setdefault((t.claim_id, t.piece[0]), []).append(t.piece[1])
+    assert {c for c, _ in blocks} == set(ids)
+    assert all(sorted(items) == [0, 1, 2] for items in blocks.values())  # each block once
+    monkeypatch.setattr(Context, "seed_blocks", lambda self: [(0, self.settings.seeds)])
+    whole = ratecheck.verify(ids, quick=True, seeds=16, grid=grid)
+    assert [_record(v) for v in fanned] == [_record(v) for v in whole]

@@ -9,8 +9,10 @@ from ratecheck.comparisons import (
     Method,
     Setup,
     method,
+    prepare_extensions,
     prepare_runs,
     seeds_of,
+    sensitivity,
     sensitivity_rows,
     tune,
 )
@@ -100,11 +102,26 @@ def nn_lr_transfer(ctx: Context) -> None:
                 for trial in space(name, ctx.quick).trials
             ]
         )
+        searches = [(name, w) for name in names for w in widths]
+        first = {
+            (n, w): sensitivity(method(n), setups[w], seeds[w], space(n, ctx.quick))
+            for n, w in searches
+        }
+        prepare_extensions(
+            [
+                (setups[w], method(n), seeds[w], space(n, ctx.quick), first[(n, w)])
+                for n, w in searches
+            ]
+        )
+        tuned = {  # all tuning first: a parallel run's later rounds repeat none of the fits
+            (n, w): _sensitivity(method(n), setups[w], seeds[w], space(n, ctx.quick), first[(n, w)])
+            for n, w in searches
+        }
         for name in names:
-            m, role = method(name), "control" if name == CONTROL else "claim"
+            role = "control" if name == CONTROL else "claim"
             curves, grids = {}, {}
             for w in widths:
-                curves[w], grids[w] = _sensitivity(m, setups[w], seeds[w], space(name, ctx.quick))
+                curves[w], grids[w] = tuned[(name, w)]
                 sensitivity_rows(ctx, curves[w], w, name, role)
             estimate, stars, edges = _slope(curves, grids, widths, ctx.seeds)
             stars_text = ", ".join(f"w={w}: 2^{s:.2f}" for w, s in zip(widths, stars))
@@ -134,12 +151,12 @@ def nn_lr_transfer(ctx: Context) -> None:
 
 
 def _sensitivity(
-    m: Method, setup: Setup, seeds: list[int], grid: SearchSpace
+    m: Method, setup: Setup, seeds: list[int], grid: SearchSpace, measured: dict
 ) -> tuple[dict, SearchSpace]:
-    """{trial: final validation loss per seed} over the grid, extended once where the best
-    mean lies on its edge (the protocol's :func:`ratecheck.comparisons.tune`); and the grid
-    searched."""
-    _, losses = tune(m, setup, seeds, grid)
+    """{trial: final validation loss per seed} over the grid (``measured`` there), extended
+    once where the best mean lies on its edge (the protocol's
+    :func:`ratecheck.comparisons.tune`); and the grid searched."""
+    _, losses = tune(m, setup, seeds, grid, measured)
     return losses, SearchSpace(tuple(sorted({t[0] for t in losses})), grid.momentum)
 
 
