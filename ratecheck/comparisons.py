@@ -349,20 +349,14 @@ def train_piece(inputs: Mapping[str, Any]) -> dict[str, Any]:
     )
     trial = (inputs["lr_log2"], inputs["momentum"])
     options = {k: inputs[k] for k in ("order", "checkpoints", "final_only")}
-    return _train(METHODS[inputs["method"]], setup, trial, inputs["seed"], **options).as_json()
+    return _train(METHODS[inputs["method"]], setup, trial, inputs["seed"], options).as_json()
 
 
 def _train(
-    m: Method,
-    setup: Setup,
-    trial: tuple[float, float],
-    seed: int,
-    *,
-    order: int = ORDER,
-    checkpoints: int = 16,
-    final_only: bool = False,
+    m: Method, setup: Setup, trial: tuple[float, float], seed: int, options: Mapping[str, Any]
 ) -> Any:
-    """One training run (Curves) of method ``m`` at (log₂ lr, momentum) = ``trial``."""
+    """One training run (Curves) of method ``m`` at (log₂ lr, momentum) = ``trial``;
+    ``options``: the order, checkpoints and final_only of :func:`train_runs`."""
     from ratecheck.workloads.train import train
 
     lr_log2, momentum = trial
@@ -375,10 +369,10 @@ def _train(
         backward=m.backward,
         closure=m.closure,
         width=setup.width,
-        checkpoints=checkpoints,
-        stream=order,
+        checkpoints=options["checkpoints"],
+        stream=options["order"],
         device=setup.device,
-        final_only=final_only,
+        final_only=options["final_only"],
     )
 
 
@@ -404,7 +398,7 @@ def train_runs(
 
     options = {"order": order, "checkpoints": checkpoints, "final_only": final_only}
     if not _kept(m, setup):
-        return [_train(m, setup, trial, seed, **options) for seed in seeds]
+        return [_train(m, setup, trial, seed, options) for seed in seeds]
     runs = []
     for seed in seeds:
         inputs = run_inputs(m, setup, trial, seed, **options)
