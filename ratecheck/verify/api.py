@@ -104,7 +104,18 @@ def checked_grid(grid: object) -> dict[str, tuple[float, ...]]:
                 f"grid['{name}'] must be a non-empty sequence of numbers (or names on a "
                 f"categorical axis), e.g. (10, 100) or ('spectral',), got {values!r}"
             )
-        out[name] = tuple(v if isinstance(v, str) else float(v) for v in items)
+        values = tuple(v if isinstance(v, str) else float(v) for v in items)
+        repeated = [v for v in dict.fromkeys(values) if values.count(v) > 1]
+        if repeated:  # a value's streams are keyed by it: two points would share them
+            shown = repeated[0] if isinstance(repeated[0], str) else format(repeated[0], "g")
+            unique = ",".join(
+                v if isinstance(v, str) else format(v, "g") for v in dict.fromkeys(values)
+            )
+            raise UsageError(
+                f"grid['{name}'] gives {shown} more than once; give each value once, e.g. "
+                f"{name}={unique}"
+            )
+        out[name] = values
     return out
 
 

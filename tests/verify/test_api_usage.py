@@ -30,6 +30,7 @@ CLAIM = "hb-polyak-transient"
         ({"grid": {"kappa": (10, "a")}}, "kappa=a is impossible"),  # a name on a numeric axis
         ({"grid": {"kappa": (10, None)}}, "grid['kappa']"),
         ({"grid": [("kappa", (10,))]}, "grid must be"),
+        ({"grid": {"kappa": (10, 100, 10.0)}}, "grid['kappa'] gives 10 more than once"),
         ({"backend": 3}, "backend"),
     ],
 )
