@@ -263,13 +263,13 @@ class Context:
         stops here with :class:`PiecesNeeded`; each missing piece then runs as a task of its own
         (``Settings.piece``: the run's code is followed up to this call, which computes that one
         piece), and the run starts again once all are kept. The numbers are those of computing
-        the pieces here, one after another. Without a cache folder this does nothing (each
-        kept() call computes its own piece)."""
+        the pieces here, one after another. Without a cache folder it can write this does
+        nothing (each kept() call computes its own piece)."""
         from ratecheck.verify.cache import piece_key
 
         batch, self._batches = self._batches, self._batches + 1
-        if self.settings.cache is None:
-            return
+        if self.settings.cache is None or not self._piece_cache().writable:
+            return  # nothing could be kept: each kept() computes its own piece
         piece = self.settings.piece
         if piece is not None and piece[0] == batch:
             self.kept(kind, inputs[piece[1]], lambda: compute(inputs[piece[1]]))

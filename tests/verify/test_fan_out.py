@@ -128,3 +128,10 @@ def test_prepare_does_nothing_without_a_cache_folder():
     ctx = Context(ratecheck.get_claim("hb-polyak-transient"), settings, {})
     ctx.prepare("p", [{"k": 0}, {"k": 1}], lambda x: pytest.fail("computed"))
     assert np.isclose(ctx.kept("p", {"k": 2}, lambda: {"v": 1.5})["v"], 1.5)
+
+
+def test_prepare_does_nothing_where_the_cache_folder_cannot_be_written(tmp_path):
+    """Nothing it computed could be kept, so each kept() would compute its piece again."""
+    ctx = _context(tmp_path, fan_out=True)
+    ctx._piece_cache().writable = False  # as after a failed write
+    ctx.prepare("p", [{"k": 0}, {"k": 1}], lambda x: pytest.fail("computed in prepare"))
