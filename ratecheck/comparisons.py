@@ -448,21 +448,6 @@ def extension(
     return space.extended(chosen.edge) if chosen.edge else None
 
 
-def prepare_extensions(
-    searches: Sequence[tuple[Setup, Method, Sequence[int], SearchSpace, Mapping]],
-) -> None:
-    """Train the trials that :func:`tune` adds beyond an edge, for every (setup, method, tuning
-    seeds, space, its measured losses) at once (:func:`prepare_runs`)."""
-    prepare_runs(
-        [
-            (setup, m, trial, seeds, TUNING_RUN)
-            for setup, m, seeds, space, losses in searches
-            if (more := extension(space, losses)) is not None
-            for trial in more.trials
-        ]
-    )
-
-
 def tune(
     m: Method,
     setup: Setup,
@@ -479,6 +464,34 @@ def tune(
     if more is not None:
         losses |= sensitivity(m, setup, seeds, more)
     return select({t: score(v) for t, v in losses.items()}), losses
+
+
+def tune_all(
+    searches: Sequence[tuple[Setup, Method, Sequence[int], SearchSpace]],
+) -> list[tuple[Selection, dict[tuple[float, float], np.ndarray]]]:
+    """:func:`tune` for every (setup, method, tuning seeds, search space), with the runs of all
+    of them prepared together (:func:`prepare_runs`): first every space's trials, then every
+    extension beyond an edge (two rounds of tasks on a parallel run)."""
+    prepare_runs(
+        [
+            (setup, m, t, seeds, TUNING_RUN)
+            for setup, m, seeds, space in searches
+            for t in space.trials
+        ]
+    )
+    first = [sensitivity(m, setup, seeds, space) for setup, m, seeds, space in searches]
+    prepare_runs(
+        [
+            (setup, m, t, seeds, TUNING_RUN)
+            for (setup, m, seeds, space), losses in zip(searches, first)
+            if (more := extension(space, losses)) is not None
+            for t in more.trials
+        ]
+    )
+    return [
+        tune(m, setup, seeds, space, losses)
+        for (setup, m, seeds, space), losses in zip(searches, first)
+    ]
 
 
 def seeds_of(ctx: Context, where: Where, count: int, first: int = 0) -> list[int]:
@@ -530,23 +543,22 @@ def comparison(
         final_seeds = seeds_of(ctx, key, ctx.seeds)
         tuning = seeds_of(ctx, key, n_tuning, TUNING_FIRST_SEED)
         points.append((where, setup, final_seeds, [s for s in tuning if s not in final_seeds]))
-    prepare_runs(  # every method's first trials at every point, side by side
-        [
-            (setup, m, trial, tuning, TUNING_RUN)
-            for _, setup, _, tuning in points
-            for name, m in methods.items()
-            for trial in spaces[name].trials
-        ]
+    tuned = iter(  # every method at every point, its runs prepared together
+        tune_all(
+            [
+                (setup, m, tuning, spaces[name])
+                for _, setup, _, tuning in points
+                for name, m in methods.items()
+            ]
+        )
     )
     marks = {"checkpoints": 4 if ctx.quick else 16}
-    for where, setup, final_seeds, tuning in points:
+    for where, setup, final_seeds, _ in points:
         budget, width = setup.budget, setup.width
         label = f"{workload_name} width {width}, {budget} oracle calls"
-        first = {name: sensitivity(m, setup, tuning, spaces[name]) for name, m in methods.items()}
-        prepare_extensions([(setup, m, tuning, spaces[n], first[n]) for n, m in methods.items()])
         chosen = {}
-        for name, m in methods.items():
-            chosen[name], losses = tune(m, setup, tuning, spaces[name], first[name])
+        for name in methods:
+            chosen[name], losses = next(tuned)
             sensitivity_rows(ctx, losses, width, name)
         prepare_runs(  # the final runs of every tuned method, and B's in the other order
             [(setup, m, chosen[name].trial, final_seeds, marks) for name, m in methods.items()]

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ratecheck.comparisons import (
-    TUNING_RUN,
-    Method,
-    Setup,
-    method,
-    prepare_extensions,
-    prepare_runs,
-    seeds_of,
-    sensitivity,
-    sensitivity_rows,
-    tune,
-)
+from ratecheck.comparisons import Setup, method, seeds_of, sensitivity_rows, tune_all
 from ratecheck.theory import workloads as th
 from ratecheck.verify.context import Context, claim
 from ratecheck.verify.estimators import BOOTSTRAP_SEED, LEVEL, Estimate, fit_line, t_interval
@@ -94,29 +83,11 @@ def nn_lr_transfer(ctx: Context) -> None:
             for w in widths
         }
         seeds = {w: seeds_of(ctx, {"width": w}, ctx.seeds) for w in widths}
-        prepare_runs(  # every method's first grid at every width, side by side
-            [
-                (setups[w], method(name), trial, seeds[w], TUNING_RUN)
-                for name in names
-                for w in widths
-                for trial in space(name, ctx.quick).trials
-            ]
-        )
         searches = [(name, w) for name in names for w in widths]
-        first = {
-            (n, w): sensitivity(method(n), setups[w], seeds[w], space(n, ctx.quick))
-            for n, w in searches
-        }
-        prepare_extensions(
-            [
-                (setups[w], method(n), seeds[w], space(n, ctx.quick), first[(n, w)])
-                for n, w in searches
-            ]
+        results = tune_all(  # all tuning first: a parallel run's later rounds repeat no fit
+            [(setups[w], method(n), seeds[w], space(n, ctx.quick)) for n, w in searches]
         )
-        tuned = {  # all tuning first: a parallel run's later rounds repeat none of the fits
-            (n, w): _sensitivity(method(n), setups[w], seeds[w], space(n, ctx.quick), first[(n, w)])
-            for n, w in searches
-        }
+        tuned = {key: (losses, _searched(losses)) for key, (_, losses) in zip(searches, results)}
         for name in names:
             role = "control" if name == CONTROL else "claim"
             curves, grids = {}, {}
@@ -150,14 +121,9 @@ def nn_lr_transfer(ctx: Context) -> None:
     )
 
 
-def _sensitivity(
-    m: Method, setup: Setup, seeds: list[int], grid: SearchSpace, measured: dict
-) -> tuple[dict, SearchSpace]:
-    """{trial: final validation loss per seed} over the grid (``measured`` there), extended
-    once where the best mean lies on its edge (the protocol's
-    :func:`ratecheck.comparisons.tune`); and the grid searched."""
-    _, losses = tune(m, setup, seeds, grid, measured)
-    return losses, SearchSpace(tuple(sorted({t[0] for t in losses})), grid.momentum)
+def _searched(losses: dict) -> SearchSpace:
+    """The grid searched by tuning (its learning rates after any extension) from its losses."""
+    return SearchSpace(tuple(sorted({t[0] for t in losses})), tuple(sorted({t[1] for t in losses})))
 
 
 def _curve(losses: dict, seeds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
