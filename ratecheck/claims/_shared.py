@@ -92,27 +92,27 @@ def horizon_sweep(
     seedwise: bool = True,
 ) -> dict[str, np.ndarray]:
     """Each method ``name: (role, run_at)`` at every horizon, methods in order and horizons
-    inside; ``run_at(K)`` returns the (S,) statistic and its trace. ``seedwise``: each
-    (method, K) is measured by ``ctx.seedwise`` (a later look computes only its new seeds),
-    which needs ``run_at`` to draw its own problem from ``ctx.streams`` and each seed's
-    numbers to depend on its own streams alone; without it, runs may share one problem (whose
-    noise they draw in this order). Stores the rows (method "prefix/name") and the runs'
-    status; returns {name: (S, n_K)}."""
+    inside; ``run_at(K)`` returns the (S,) statistic and its trace. ``seedwise``: every
+    (method, K) is measured by ``ctx.seedwise_each`` (a later look computes only its new seeds;
+    a parallel run computes each (method, K) as a task of its own), which needs ``run_at`` to
+    draw its own problem from ``ctx.streams`` and each seed's numbers to depend on its own
+    streams alone; without it, runs may share one problem (whose noise they draw in this
+    order). Stores the rows (method "prefix/name") and the runs' status; returns
+    {name: (S, n_K)}."""
 
-    def measured(run_at: Callable[[int], tuple[np.ndarray, Trace]], k: int) -> dict[str, Any]:
-        statistic, trace = run_at(k)
+    def measured(name: str, k: int) -> dict[str, Any]:
+        statistic, trace = runs[name][1](k)
         ctx.track(trace)
         return {"statistic": statistic}
 
-    def column(name: str, run_at: Callable, k: int) -> np.ndarray:
-        if not seedwise:
-            return measured(run_at, k)["statistic"]
-        inputs = {"prefix": prefix, "method": name, "K": int(k)}
-        return ctx.seedwise("horizon", inputs, lambda: measured(run_at, k))["statistic"]
-
+    items = [{"prefix": prefix, "method": name, "K": int(k)} for name in runs for k in horizons]
+    if seedwise:
+        each = ctx.seedwise_each("horizon", items, lambda x: measured(x["method"], x["K"]))
+    else:
+        each = [measured(x["method"], x["K"]) for x in items]
     averages = {}
-    for name, (role, run_at) in runs.items():
-        columns = [column(name, run_at, k) for k in horizons]
+    for i, (name, (role, _)) in enumerate(runs.items()):
+        columns = [m["statistic"] for m in each[i * len(horizons) : (i + 1) * len(horizons)]]
         averages[name] = np.stack(columns, axis=1)
         ctx.rows_at(
             "K", horizons, averages[name], method=f"{prefix}/{name}", metric=metric, role=role

@@ -176,33 +176,56 @@ class Context:
         alone (nothing such as a maximum over seeds): the claim's test of this is
         tests/verify/test_seedwise.py. ``inputs`` (JSON values) name what the numbers depend
         on beyond the claim, its grid, the mode, the backend and the block."""
+        (measured,) = self.seedwise_each(kind, [inputs], lambda _: compute())
+        return measured
+
+    def seedwise_each(
+        self,
+        kind: str,
+        items: Sequence[Mapping[str, Any]],
+        compute: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+    ) -> list[dict[str, np.ndarray]]:
+        """:meth:`seedwise` for measurements that do not depend on one another (a grid point
+        each, a method each): ``compute(item)`` measures ``items[k]`` (JSON values, its
+        inputs). Every (item, seed block) is one piece of one :meth:`prepare` batch, so that a
+        parallel run computes each missing one as a task of its own. Returns one
+        {name: array over all seeds} per item, in order."""
         if self._block is not None:
             raise ValueError("seedwise: compute() called seedwise again (blocks do not nest)")
+        claim_code = _claim_code(self.claim.id)
         keys = [
-            {
-                "claim": self.claim.id,
-                "grid": {name: list(values) for name, values in self.grid.items()},
-                "quick": self.quick,
-                "backend": self.settings.backend,
-                "kind": kind,
-                "inputs": dict(inputs),
-                "seeds": [first, count],
-                "claim_code": _claim_code(self.claim.id),
-            }
-            for first, count in self.seed_blocks()
+            [
+                {
+                    "claim": self.claim.id,
+                    "grid": {name: list(values) for name, values in self.grid.items()},
+                    "quick": self.quick,
+                    "backend": self.settings.backend,
+                    "kind": kind,
+                    "inputs": dict(item),
+                    "seeds": [first, count],
+                    "claim_code": claim_code,
+                }
+                for first, count in self.seed_blocks()
+            ]
+            for item in items
         ]
 
         def measure(key: Mapping[str, Any]) -> dict[str, Any]:
-            return self._measure(tuple(key["seeds"]), compute)
+            return self._measure(tuple(key["seeds"]), lambda: compute(key["inputs"]))
 
-        self.prepare("seed-block", keys, measure)
-        blocks = []
-        for key in keys:
-            piece = self.kept("seed-block", key, lambda key=key: measure(key))
-            self.diverged = self.diverged or piece["diverged"]
-            blocks.append(piece["arrays"])
-        names = list(blocks[0])
-        return {n: np.concatenate([np.asarray(b[n], dtype=float) for b in blocks]) for n in names}
+        self.prepare("seed-block", [key for blocks in keys for key in blocks], measure)
+        measured = []
+        for blocks in keys:
+            pieces = [self.kept("seed-block", key, lambda key=key: measure(key)) for key in blocks]
+            self.diverged = self.diverged or any(piece["diverged"] for piece in pieces)
+            names = list(pieces[0]["arrays"])
+            measured.append(
+                {
+                    n: np.concatenate([np.asarray(p["arrays"][n], dtype=float) for p in pieces])
+                    for n in names
+                }
+            )
+        return measured
 
     def _measure(self, block: tuple[int, int], compute: Callable) -> dict[str, Any]:
         """One block of :meth:`seedwise`: compute() on the block's seeds, as a JSON object."""

@@ -158,6 +158,7 @@ SEEDWISE_CLAIMS = {
     "schattor-rate": {"K": (100, 200)},
     "lower-bound-dimension": {"r": (1, 2)},
     "ucg-plateau": {"geometry": ("l2",), "steps": (400,)},
+    "schattor-multiblock": {"disparity": (1.0, 10.0), "blocks": (2, 4)},
 }
 # hcm-lmo-rate, hcm-relaxed-smoothness and schattor-rate take Δ from the first look's seeds
 # (ctx.probe_streams); measured seedwise with Δ the maximum over the run's seeds, as before,
@@ -187,19 +188,50 @@ def test_a_parallel_run_computes_a_looks_seed_blocks_as_tasks_with_the_same_numb
     tmp_path, monkeypatch
 ):
     """A run that starts at a third look (16 seeds) misses three seed blocks (the looks' 4, 4
-    and 8 seeds); on two workers each is a task of its own (``Context.prepare``), and they give
-    the numbers of one run over all the seeds."""
+    and 8 seeds) of every (method, K); on two workers each (method, K, block) is a task of its
+    own (``Context.prepare``), and they give the numbers of one run over all the seeds."""
     ids, grid = ["transported-scion-complexity", "schattor-rate"], {"K": (100, 200), "p": (2.0,)}
     tasks: list = []
     fanned = ratecheck.verify(
         ids, quick=True, seeds=16, grid=grid, workers=2, on_task=lambda t, s, r: tasks.append(t)
     )
-    blocks: dict = {}
-    for t in tasks:
-        if t.piece is not None:
-            blocks.setdefault((t.claim_id, t.piece[0]), []).append(t.piece[1])
-    assert {c for c, _ in blocks} == set(ids)
-    assert all(sorted(items) == [0, 1, 2] for items in blocks.values())  # each block once
+    blocks = _pieces(tasks)
+    # (method, K) items: transported-scion-complexity 3 × 2, schattor-rate (momentum and
+    # none) 2 × 2; every item's three blocks, each once
+    assert {c: len(items) for (c, _), items in blocks.items()} == {
+        "transported-scion-complexity": 3 * 2 * 3,
+        "schattor-rate": 2 * 2 * 3,
+    }
+    assert all(sorted(items) == list(range(len(items))) for items in blocks.values())
     monkeypatch.setattr(Context, "seed_blocks", lambda self: [(0, self.settings.seeds)])
     whole = ratecheck.verify(ids, quick=True, seeds=16, grid=grid)
     assert [_record(v) for v in fanned] == [_record(v) for v in whole]
+
+
+def test_a_parallel_first_look_computes_each_grid_point_as_a_task_of_its_own():
+    """At a first look (one seed block) a claim's independent measurements, every (rule,
+    blocks, disparity) of schattor-multiblock, are tasks of their own on two workers, with the
+    numbers of the run in one process."""
+    grid = {"disparity": (1.0, 10.0), "blocks": (2, 4)}
+    tasks: list = []
+    fanned = ratecheck.verify(
+        ["schattor-multiblock"],
+        quick=True,
+        seeds=4,
+        grid=grid,
+        workers=2,
+        on_task=lambda t, s, r: tasks.append(t),
+    )
+    (items,) = _pieces(tasks).values()
+    assert sorted(items) == list(range(3 * 2 * 2))  # rules × blocks × disparities, each once
+    alone = ratecheck.verify(["schattor-multiblock"], quick=True, seeds=4, grid=grid)
+    assert [_record(v) for v in fanned] == [_record(v) for v in alone]
+
+
+def _pieces(tasks: list) -> dict[tuple[str, int], list[int]]:
+    """{(claim, batch): the items its piece tasks computed}."""
+    pieces: dict = {}
+    for t in tasks:
+        if t.piece is not None:
+            pieces.setdefault((t.claim_id, t.piece[0]), []).append(t.piece[1])
+    return pieces

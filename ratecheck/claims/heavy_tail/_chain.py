@@ -4,7 +4,7 @@ judged within a relative tolerance ("within 10%")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -66,31 +66,32 @@ def eps_sweep(
     (r = 1, σ = NOISE_LEVEL[p]), for every chain length T of the grid; the instance of T is
     drawn from the streams of ``where`` with ``chain = T`` (NaN where a run never hit within
     20T/(qB) + 10 steps). ``q`` overrides the oracle probability (q = 1: the noiseless chain).
-    Each T is measured seedwise (``ctx.seedwise``: a later look runs only its new seeds),
-    keyed by ``method``, the name of ``method_of``'s method."""
-    calls, eps_list = [], []
-    for T in (int(t) for t in ctx.values("chain")):
-        eps = th.eps_for_chain(T)
-        point = {**where, "chain": T}
+    Every T is measured seedwise (``ctx.seedwise_each``: a later look runs only its new
+    seeds; a parallel run computes each T as a task of its own), keyed by ``method``, the name
+    of ``method_of``'s method."""
 
-        def hits(point=point, eps=eps) -> dict[str, np.ndarray]:
-            instance = channel_instance(
-                1, eps, ctx.streams(point), ctx.xp, p=p, sigma=NOISE_LEVEL[p], q=q
-            )
-            budget = int(20 * instance.T / instance.q / batch) + 10
-            steps, _ = ctx.hitting_times(
-                method_of(instance),
-                instance,
-                budget,
-                metric=("nuc", instance.nuclear_grad),
-                target=eps,
-            )
-            return {"calls": steps * batch}
+    def hits(inputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        eps = th.eps_for_chain(inputs["point"]["chain"])
+        instance = channel_instance(
+            1, eps, ctx.streams(inputs["point"]), ctx.xp, p=p, sigma=NOISE_LEVEL[p], q=q
+        )
+        budget = int(20 * instance.T / instance.q / batch) + 10
+        steps, _ = ctx.hitting_times(
+            method_of(instance),
+            instance,
+            budget,
+            metric=("nuc", instance.nuclear_grad),
+            target=eps,
+        )
+        return {"calls": steps * batch}
 
-        inputs = {"method": method, "point": point, "p": p, "batch": batch, "q": q}
-        calls.append(ctx.seedwise("eps-sweep", inputs, hits)["calls"])
-        eps_list.append(eps)
-    return np.stack(calls, axis=1), eps_list
+    chains = [int(t) for t in ctx.values("chain")]
+    items = [
+        {"method": method, "point": {**where, "chain": T}, "p": p, "batch": batch, "q": q}
+        for T in chains
+    ]
+    calls = [measured["calls"] for measured in ctx.seedwise_each("eps-sweep", items, hits)]
+    return np.stack(calls, axis=1), [th.eps_for_chain(T) for T in chains]
 
 
 def judge_within(ctx: Context, estimate: Any, **judge: Any) -> Point:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -27,12 +26,11 @@ RULES = {  # rule: role ("report": measured and noted, not judged)
 }
 
 
-def block_hitting_time(
-    ctx: Context, rule: str, blocks: int, disparity: float, where: dict[str, Any]
-) -> np.ndarray:
+def block_hitting_time(ctx: Context, rule: str, blocks: int, disparity: float) -> np.ndarray:
     """Iterations to Σ_k ‖∇_k f‖_{S_q} ≤ ε per seed (NaN: not within MAX_STEPS), exact
-    gradients, scales 1 … disparity, on the instance of the grid point ``where``."""
-    streams, xp = ctx.streams(where), ctx.xp
+    gradients, scales 1 … disparity, on the instance of the number of blocks (one per B,
+    shared by every rule and disparity)."""
+    streams, xp = ctx.streams({"blocks": blocks}), ctx.xp
     scales = tuple(disparity ** (b / (blocks - 1)) for b in range(blocks))
     problem = low_rank_problem(8, 8, streams, xp, scales=scales, noise="none")
     norm = nm.Schatten(BLOCK_P)
@@ -99,23 +97,31 @@ def schattor_multiblock(ctx: Context) -> None:
     2·10⁵ steps; a run that never reaches ε counts as NaN, which makes every slope using it
     NaN, and the runs without a hit are noted); the slope of log T against log D at every B,
     and against log B at the largest D, with bootstrap CIs over seeds. The ℓ2 rule's slopes
-    are judged against 0.
+    are judged against 0. Each (rule, B, D) is measured seedwise (``ctx.seedwise_each``).
     Control: the max rule's slope in log D at every B, judged against 0 (bound exponent 2).
     """
     disparities = [float(d) for d in ctx.values("disparity")]
     counts = [int(b) for b in ctx.values("blocks")]
     largest = disparities[-1]
+    items = [
+        {"rule": rule, "blocks": B, "disparity": d}
+        for rule in RULES
+        for B in counts
+        for d in disparities
+    ]
+    measured = ctx.seedwise_each(
+        "hitting-time",
+        items,
+        lambda x: {"T": block_hitting_time(ctx, x["rule"], x["blocks"], x["disparity"])},
+    )
+    T_of = {tuple(x.values()): m["T"] for x, m in zip(items, measured)}
     censored = dict.fromkeys(RULES, 0)
     for rule, role in RULES.items():
         rows_role = "claim" if role == "report" else role
         by_count = []
         for B in counts:
             where = {"blocks": B}
-            T = []
-            for d in disparities:
-                t = block_hitting_time(ctx, rule, B, d, where)
-                T.append(t)
-            T = np.stack(T, axis=1)  # (S, disparities)
+            T = np.stack([T_of[rule, B, d] for d in disparities], axis=1)  # (S, disparities)
             censored[rule] += int(np.isnan(T).sum())
             by_count.append(T[:, -1])
             method = f"B={B}/{rule}"
