@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ratecheck.verify.executors import Task
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# bench --suite's runs: (local workers, Dask processes)
+SUITE_EXECUTORS = {"process": (1, 0), "workers": (2, 0), "dask": (0, 2)}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,6 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the scaling record instead: every claim (full mode; --quick: quick mode), "
         "uncached, in this process, on 2 local workers and on a 2-process Dask LocalCluster "
         "(needs the cluster extra), with a schedule simulation for 8, 32 and 128 workers",
+    )
+    p_bench.add_argument(
+        "ids",
+        nargs="*",
+        metavar="ID",
+        help="with --suite: only these claims (default: every claim; see ratecheck list)",
+    )
+    p_bench.add_argument(
+        "--executors",
+        metavar="E1,E2",
+        help=f"with --suite: which runs, in order, from {', '.join(SUITE_EXECUTORS)} "
+        "(default: all three; dask needs the cluster extra)",
     )
 
     p_plot = sub.add_parser("plot", help="figures from a results folder (no rerun)")
@@ -516,6 +530,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.suite:
         return _bench_suite(args)
+    if args.ids or args.executors:
+        raise UsageError("claim ids and --executors go with bench --suite")
     from ratecheck.bench import run_lmo_benchmark, run_ns_dtype_benchmark, run_seeds_benchmark
     from ratecheck.bench.ns_dtypes import comparisons as ns_comparisons
 
@@ -568,14 +584,25 @@ def _bench_suite(args: argparse.Namespace) -> int:
     import importlib.util
 
     from ratecheck.bench.suite import run_suite_benchmark
+    from ratecheck.verify.registry import get_claim
 
     if args.backend != "numpy":
         raise UsageError("bench --suite runs on numpy only (valid: --backend numpy)")
-    executors = [(1, 0), (2, 0)]
-    if importlib.util.find_spec("distributed") is not None:
-        executors.append((0, 2))
-    else:
+    names = args.executors.split(",") if args.executors else list(SUITE_EXECUTORS)
+    unknown = [n for n in names if n not in SUITE_EXECUTORS]
+    if unknown or not names or len(set(names)) < len(names):
+        raise UsageError(
+            f"--executors {args.executors!r}: name each once, from {', '.join(SUITE_EXECUTORS)}"
+        )
+    if "dask" in names and importlib.util.find_spec("distributed") is None:
+        if args.executors:
+            raise UsageError(
+                "--executors dask needs the cluster extra: pip install 'ratecheck[cluster]'"
+            )
         print("Dask distributed not installed: no cluster run (pip install 'ratecheck[cluster]')")
+        names.remove("dask")
+    ids = [get_claim(i).id for i in args.ids] or None  # an unknown id: the valid ones, exit 2
+    executors = [SUITE_EXECUTORS[n] for n in names]
 
     def report(run: dict) -> None:
         counts = Counter(run["outcomes"].values())
@@ -587,7 +614,7 @@ def _bench_suite(args: argparse.Namespace) -> int:
 
     mode = "quick" if args.quick else "full"
     print(f"the suite in {mode} mode, uncached, on {len(executors)} executors")
-    result = run_suite_benchmark(quick=args.quick, executors=executors, report=report)
+    result = run_suite_benchmark(quick=args.quick, ids=ids, executors=executors, report=report)
     print(
         f"{result['tasks']} tasks, {result['task_seconds']:.1f} task seconds "
         f"({result['tasks_of']}; {result['first_run_task_seconds']:.1f} in the first run), "

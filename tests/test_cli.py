@@ -70,6 +70,10 @@ def test_plot_from_stored_results(tmp_path, capsys):
         (["verify", "schattor-rate", "--grid", "p=1"], "p=1 is impossible"),
         (["verify", "lower-bound-dimension", "--grid", "epsilon=0.5"], "ε = 0.5 is too large"),
         (["verify", "heavy-tail-noise", "--grid", "hill_k=200000"], "needs samples"),
+        (["bench", "--suite", "--executors", "workers,gpu"], "from process, workers, dask"),
+        (["bench", "--suite", "--executors", "process,process"], "name each once"),
+        (["bench", "--suite", "no-such-claim"], "unknown claim 'no-such-claim'; valid claims: "),
+        (["bench", "hb-not-global"], "go with bench --suite"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):

@@ -76,3 +76,17 @@ def test_the_record_takes_its_tasks_from_the_parallel_run_and_names_every_target
         "wall on 2 workers / (task seconds / 2)",
     }
     assert result["simulated_wall_s"][8] == pytest.approx(result["longest_task_s"])
+
+
+def test_the_command_runs_the_named_claims_on_the_named_executors(tmp_path, capsys):
+    import json
+
+    from ratecheck.cli import main
+
+    out = tmp_path / "suite.json"
+    argv = ["bench", "--suite", "--quick", "--executors", "workers", "hb-not-global"]
+    assert main([*argv, "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert [r["executor"] for r in result["runs"]] == ["2 workers"]
+    assert [r["claims"] for r in result["runs"]] == [["hb-not-global"]]
+    assert "wall on 2 workers / (task seconds / 2)" in capsys.readouterr().out
