@@ -144,7 +144,7 @@ def test_a_kept_block_keeps_its_diverged_status(toy, tmp_path):
         assert ctx.outcome().result.status == "diverged"
 
 
-# The built-in claims that measure seedwise (horizon_sweep, momentum_ablation, eps_sweep,
+# The built-in claims that measure seedwise (horizon_sweep, momentum_ablation, eps_sweeps,
 # lower-bound-dimension's hitting calls, ucg-plateau's running minima), each with a small
 # grid: a look that reads its first half of seeds back from the previous look must give the
 # numbers of one run over all its seeds, bit for bit.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -121,37 +122,43 @@ def ucg_plateau(ctx: Context) -> None:
     Estimators: the plateau min_{k≤N}‖∇f(x_k)‖_* of uCG; per point its ratio to the Thm 4.5
     bound 2Δ/(sN) + 2L0s (≤ 1), its ratio to uCG's min at N/2 (≥ 1/2: it stalls) and GGNC's
     min at N over the plateau (≤ 1/2: GGNC keeps decreasing); per geometry the slope of log
-    plateau against log s with a bootstrap CI, judged against the exponent 1. Control: GGNC's
-    min at N over the uCG plateau judged as stalling (≥ 1/2).
+    plateau against log s with a bootstrap CI, judged against the exponent 1. Every (c,
+    method) is measured seedwise (``ctx.seedwise_each``). Control: GGNC's min at N over the
+    uCG plateau judged as stalling (≥ 1/2).
     """
     steps = int(ctx.values("steps")[0])
     factors = [float(c) for c in ctx.values("rho_factor")]
     for geometry in ctx.values("geometry"):
         norm = GEOMETRIES[geometry][0]
-        plateaus, step_lengths = [], []
+        setups, runs = {}, {}  # per c: (where, problem, L0, L1, s); per (c, name): the run
         for c in factors:
             where = {"geometry": geometry, "rho_factor": c}
             problem = cosh(geometry, ctx.streams(where), ctx.xp, noise="none")
             L0, L1 = l0_l1(problem, geometry)
             gamma, rho = clipping_step(L0, L1, c)
-            s = gamma * rho
+            setups[c] = (where, problem, L0, L1, gamma * rho)
+            runs[c, "ucg"] = (ucg(norm, gamma, rho), "claim")
+            runs[c, "ggnc"] = (ggnc(norm, gamma, rho), "control")
+        items = [{"where": setups[c][0], "method": name, "steps": steps} for c, name in runs]
+
+        def running_min(item: Mapping[str, Any], runs=runs) -> dict[str, np.ndarray]:
+            method, role = runs[item["where"]["rho_factor"], item["method"]]
+            return _running_min(ctx, method, steps, item["where"], role)
+
+        measured = dict(zip(runs, ctx.seedwise_each("running-min", items, running_min)))
+        plateaus, step_lengths = [], []
+        for c in factors:
+            where, problem, L0, L1, s = setups[c]
             best = {}
-            for name, method, role in (
-                ("ucg", ucg(norm, gamma, rho), "claim"),
-                ("ggnc", ggnc(norm, gamma, rho), "control"),
-            ):
-                best[name] = ctx.seedwise(
-                    "running-min",
-                    {"where": where, "method": name, "steps": steps},
-                    lambda m=method, r=role, w=where: _running_min(ctx, m, steps, w, r),
-                )
+            for name in ("ucg", "ggnc"):
+                best[name] = measured[c, name]
                 ctx.series(
                     series_steps(steps),
                     best[name]["series"],
                     where=where,
                     method=f"{geometry}/{name}",
                     metric="min_grad_dual",
-                    role=role,
+                    role=runs[c, name][1],
                 )
             plateau, half = best["ucg"]["final"], best["ucg"]["half"]
             ggnc_ratio = float(np.max(best["ggnc"]["final"] / plateau))

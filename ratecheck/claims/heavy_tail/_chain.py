@@ -4,7 +4,9 @@ judged within a relative tolerance ("within 10%")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,46 +54,71 @@ def momentum_sgd(inst: Any) -> Any:
     return momentum_gd(0.1 * ELL1 * inst.r / inst.constants["L"], 0.1, stochastic=True)
 
 
-def eps_sweep(
-    ctx: Context,
-    method_of: Callable,
-    p: float,
-    where: Where,
-    *,
-    method: str,
-    batch: int = 1,
-    q: float | None = None,
-) -> tuple[np.ndarray, list[float]]:
-    """(calls (S, n_T), ε list): oracle calls (B × steps) until ‖∇F‖_nuc ≤ ε on one channel
-    (r = 1, σ = NOISE_LEVEL[p]), for every chain length T of the grid; the instance of T is
-    drawn from the streams of ``where`` with ``chain = T`` (NaN where a run never hit within
-    20T/(qB) + 10 steps). ``q`` overrides the oracle probability (q = 1: the noiseless chain).
-    Every T is measured seedwise (``ctx.seedwise_each``: a later look runs only its new
-    seeds; a parallel run computes each T as a task of its own), keyed by ``method``, the name
-    of ``method_of``'s method."""
+@dataclass(frozen=True)
+class Sweep:
+    """One ε sweep: ``method_of(instance)`` on the one-channel instance of moment order ``p``
+    at the grid point ``where``, named ``method``, with mini-batch ``batch``; ``q`` overrides
+    the oracle probability (q = 1: the noiseless chain)."""
+
+    method_of: Callable
+    p: float
+    where: Where
+    method: str
+    batch: int = 1
+    q: float | None = None
+
+    def inputs(self, chain: int) -> dict[str, Any]:
+        """What the numbers of chain length ``chain`` depend on (the seed block's key)."""
+        point = {**self.where, "chain": chain}
+        return {
+            "method": self.method,
+            "point": point,
+            "p": self.p,
+            "batch": self.batch,
+            "q": self.q,
+        }
+
+
+def eps_sweeps(ctx: Context, sweeps: Sequence[Sweep]) -> list[tuple[np.ndarray, list[float]]]:
+    """(calls (S, n_T), ε list) of each sweep: oracle calls (B × steps) until ‖∇F‖_nuc ≤ ε on
+    one channel (r = 1, σ = NOISE_LEVEL[p]), for every chain length T of the grid; the
+    instance of T is drawn from the streams of ``where`` with ``chain = T`` (NaN where a run
+    never hit within 20T/(qB) + 10 steps). Every (sweep, T) is measured seedwise
+    (``ctx.seedwise_each``: a later look runs only its new seeds; a parallel run computes each
+    as a task of its own)."""
+    chains = [int(t) for t in ctx.values("chain")]
+    items, of_item = [], {}
+    for sweep in sweeps:
+        for T in chains:
+            items.append(sweep.inputs(T))
+            of_item[json.dumps(items[-1], sort_keys=True)] = sweep
 
     def hits(inputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        sweep = of_item[json.dumps(inputs, sort_keys=True)]
         eps = th.eps_for_chain(inputs["point"]["chain"])
         instance = channel_instance(
-            1, eps, ctx.streams(inputs["point"]), ctx.xp, p=p, sigma=NOISE_LEVEL[p], q=q
+            1,
+            eps,
+            ctx.streams(inputs["point"]),
+            ctx.xp,
+            p=sweep.p,
+            sigma=NOISE_LEVEL[sweep.p],
+            q=sweep.q,
         )
-        budget = int(20 * instance.T / instance.q / batch) + 10
+        budget = int(20 * instance.T / instance.q / sweep.batch) + 10
         steps, _ = ctx.hitting_times(
-            method_of(instance),
+            sweep.method_of(instance),
             instance,
             budget,
             metric=("nuc", instance.nuclear_grad),
             target=eps,
         )
-        return {"calls": steps * batch}
+        return {"calls": steps * sweep.batch}
 
-    chains = [int(t) for t in ctx.values("chain")]
-    items = [
-        {"method": method, "point": {**where, "chain": T}, "p": p, "batch": batch, "q": q}
-        for T in chains
-    ]
     calls = [measured["calls"] for measured in ctx.seedwise_each("eps-sweep", items, hits)]
-    return np.stack(calls, axis=1), [th.eps_for_chain(T) for T in chains]
+    n = len(chains)
+    eps_list = [th.eps_for_chain(T) for T in chains]
+    return [(np.stack(calls[k * n : (k + 1) * n], axis=1), eps_list) for k in range(len(sweeps))]
 
 
 def judge_within(ctx: Context, estimate: Any, **judge: Any) -> Point:

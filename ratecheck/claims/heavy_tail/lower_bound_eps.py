@@ -4,9 +4,10 @@ instance."""
 from __future__ import annotations
 
 from ratecheck.claims.heavy_tail._chain import (
+    Sweep,
     chain_axis,
     checked_p,
-    eps_sweep,
+    eps_sweeps,
     judge_within,
     moment_axis,
     momentum_sgd,
@@ -47,22 +48,28 @@ def lower_bound_eps(ctx: Context) -> None:
     within 10% of it. Control: Scion on the noiseless chain (q = 1, p = 2), where N ≈ T ∝
     ε^{−2}, judged against the p = 2 exponent 4.
     """
-    for p in checked_p(ctx.values("p")):
-        where = {"p": p}
-        for name, method_of in (("Scion", scion(1)), ("momentum SGD", momentum_sgd)):
-            calls, eps_list = eps_sweep(ctx, method_of, p, where, method=name)
-            inv = [1 / e for e in eps_list]
-            label = f"p = {p:g}/{name}"
-            judge_within(
-                ctx,
-                loglog_slope(inv, calls),
-                method=label,
-                where=where,
-                label=f"{label}: slope of log N vs log(1/ε)",
-            )
-            ctx.rows_at("1/epsilon", inv, calls, method=label, metric="oracle_calls")
-    where = {"p": NOISELESS_P, "oracle": "noiseless"}
-    calls, eps_list = eps_sweep(ctx, scion(1), NOISELESS_P, where, method="Scion", q=1.0)
+    methods = (("Scion", scion(1)), ("momentum SGD", momentum_sgd))
+    sweeps = [
+        Sweep(method_of, p, {"p": p}, name)
+        for p in checked_p(ctx.values("p"))
+        for name, method_of in methods
+    ]
+    noiseless = {"p": NOISELESS_P, "oracle": "noiseless"}
+    *measured, (calls, eps_list) = eps_sweeps(
+        ctx, [*sweeps, Sweep(scion(1), NOISELESS_P, noiseless, "Scion", q=1.0)]
+    )
+    for sweep, (calls_of, eps_of) in zip(sweeps, measured):
+        inv = [1 / e for e in eps_of]
+        label = f"p = {sweep.p:g}/{sweep.method}"
+        judge_within(
+            ctx,
+            loglog_slope(inv, calls_of),
+            method=label,
+            where=sweep.where,
+            label=f"{label}: slope of log N vs log(1/ε)",
+        )
+        ctx.rows_at("1/epsilon", inv, calls_of, method=label, metric="oracle_calls")
+    where = noiseless
     inv = [1 / e for e in eps_list]
     judge_within(
         ctx,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sympy as sp
 
 from ratecheck.claims.heavy_tail._chain import (
+    Sweep,
     chain_axis,
     checked_p,
-    eps_sweep,
+    eps_sweeps,
     judge_within,
     moment_axis,
     scion,
@@ -64,9 +65,10 @@ def scion_heavy_tail_complexity(ctx: Context) -> None:
     bootstrap CI over seeds, judged against (3p−2)/(p−1) within 10% of it. Control: each p's
     slope judged against the other p's exponent (prediction "other-p", also within 10%).
     """
-    for p in checked_p(ctx.values("p")):
+    ps = checked_p(ctx.values("p"))
+    sweeps = [Sweep(scion(BATCH), p, {"p": p}, "Scion", batch=BATCH) for p in ps]
+    for p, (calls, eps_list) in zip(ps, eps_sweeps(ctx, sweeps)):
         where = {"p": p}
-        calls, eps_list = eps_sweep(ctx, scion(BATCH), p, where, method="Scion", batch=BATCH)
         inv = [1 / e for e in eps_list]
         slope = loglog_slope(inv, calls)
         label = f"p = {p:g}/batched Scion B = {BATCH}"
