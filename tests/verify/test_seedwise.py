@@ -114,6 +114,26 @@ def test_a_run_without_a_cache_still_reuses_its_own_earlier_looks(toy, monkeypat
     assert computed == [(0, 2), (2, 2)]
 
 
+def test_seedwise_each_gives_each_items_numbers_of_its_own_seedwise_call(toy, tmp_path):
+    """Items measured together give, item by item, the arrays of one seedwise call each, and
+    every (item, seed block) is one piece of a single prepare batch."""
+
+    def draw(ctx: Context, n: int) -> dict[str, np.ndarray]:
+        return {"x": np.array([g.standard_normal(3).sum() for g in ctx.streams({"n": n}).problem])}
+
+    together = _context(toy, 8, cache=str(tmp_path / "each"))
+    items = [{"n": 1}, {"n": 2}]
+    each = together.seedwise_each("draw", items, lambda x: draw(together, x["n"]))
+    assert together._batches == 1
+    for item, measured in zip(items, each):
+        alone = _context(toy, 8)
+        single = alone.seedwise("draw", item, lambda a=alone, n=item["n"]: draw(a, n))
+        assert np.array_equal(measured["x"], single["x"]) and measured["x"].shape == (8,)
+    assert not np.array_equal(each[0]["x"], each[1]["x"])
+    pieces = list((tmp_path / "each" / "pieces").rglob("*.json"))
+    assert len(pieces) == 2 * 3  # 2 items × the seed blocks (0, 2), (2, 2), (4, 4)
+
+
 def test_a_compute_that_stores_rows_or_judges_is_an_error(toy):
     ctx = _context(toy, 2)
 
