@@ -134,8 +134,14 @@ def test_eps_exponents_and_noiseless_control(verdicts):
 
 
 def test_transported_beats_batched(verdicts):
+    """The claim holds; its control (no transport, judged against the transported rate) is
+    never supported, and its point estimate lies outside the band. Whether its interval clears
+    the band decides refuted or inconclusive, and that differs by machine in quick mode
+    (tests/verify/test_every_claim.py, MACHINE_DEPENDENT)."""
     v = verdicts["transported-scion-complexity"]
-    assert v.result.holds and v.control.refuted
+    assert v.result.holds and not v.control.holds
+    (control,) = v.control.points
+    assert abs(control.measured - control.predicted) > control.tolerance
     transported, batched, separation = v.result.points
     assert transported.predicted == pytest.approx(-2 / 7) and batched.predicted == -0.25
     assert separation.kind == "upper" and separation.measured < 0
