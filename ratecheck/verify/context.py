@@ -184,12 +184,16 @@ class Context:
         kind: str,
         items: Sequence[Mapping[str, Any]],
         compute: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+        *,
+        by_look: bool = True,
     ) -> list[dict[str, np.ndarray]]:
         """:meth:`seedwise` for measurements that do not depend on one another (a grid point
         each, a method each): ``compute(item)`` measures ``items[k]`` (JSON values, its
         inputs). Every (item, seed block) is one piece of one :meth:`prepare` batch, so that a
         parallel run computes each missing one as a task of its own. Returns one
-        {name: array over all seeds} per item, in order."""
+        {name: array over all seeds} per item, in order. ``by_look=False``: one block of all
+        this run's seeds (a look reuses nothing of the previous one), for measurements that
+        share a constant taken over all the run's seeds (say a largest L over seeds)."""
         if self._block is not None:
             raise ValueError("seedwise: compute() called seedwise again (blocks do not nest)")
         claim_code = _claim_code(self.claim.id)
@@ -205,7 +209,7 @@ class Context:
                     "seeds": [first, count],
                     "claim_code": claim_code,
                 }
-                for first, count in self.seed_blocks()
+                for first, count in (self.seed_blocks() if by_look else [(0, self.seeds)])
             ]
             for item in items
         ]

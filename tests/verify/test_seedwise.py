@@ -134,6 +134,13 @@ def test_seedwise_each_gives_each_items_numbers_of_its_own_seedwise_call(toy, tm
     assert len(pieces) == 2 * 3  # 2 items × the seed blocks (0, 2), (2, 2), (4, 4)
 
 
+def test_by_look_false_measures_all_the_runs_seeds_as_one_block(toy):
+    ctx = _context(toy, 8)
+    (whole,) = ctx.seedwise_each("draw", [{}], lambda _: _draw(ctx), by_look=False)
+    assert computed == [(0, 8)]
+    assert np.array_equal(whole["x"], _draw(_context(toy, 8))["x"])
+
+
 def test_a_compute_that_stores_rows_or_judges_is_an_error(toy):
     ctx = _context(toy, 2)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
 from ratecheck.problems.hard import ChannelSpectral, channel_instance, oracle_q
@@ -21,16 +24,25 @@ def _scion(instance):
 
 
 def hitting_calls(
-    ctx: Context, r: int, eps: float, where: Where, shared_q: float | None
-) -> tuple[np.ndarray, float, int]:
-    """(oracle calls (S,) until ‖∇F‖_nuc ≤ ε, NaN without a hit; the instance's rq; its T):
-    Scion on the r-channel instance drawn from the streams of ``where``, within 20T/q steps
-    (B = 1: one call per step), measured seedwise (a later look runs only its new seeds).
-    ``shared_q``: one ξ shared by all channels, with this oracle probability."""
+    ctx: Context, eps: float, points: Sequence[tuple[Where, float | None]]
+) -> list[tuple[np.ndarray, float, int]]:
+    """Per grid point (``where`` with its r, ``shared_q``): (oracle calls (S,) until
+    ‖∇F‖_nuc ≤ ε, NaN without a hit; the instance's rq; its T), of Scion on the r-channel
+    instance drawn from the streams of ``where``, within 20T/q steps (B = 1: one call per
+    step). ``shared_q``: one ξ shared by all channels, with this oracle probability. Every
+    point is measured seedwise (``ctx.seedwise_each``: a later look runs only its new seeds;
+    a parallel run computes each point as a task of its own)."""
 
-    def measure() -> dict[str, np.ndarray]:
+    def measure(inputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        where, shared_q = inputs["where"], inputs["shared_q"]
         instance = channel_instance(
-            r, eps, ctx.streams(where), ctx.xp, p=P, shared=shared_q is not None, q=shared_q
+            where["r"],
+            eps,
+            ctx.streams(where),
+            ctx.xp,
+            p=P,
+            shared=shared_q is not None,
+            q=shared_q,
         )
         budget = int(20 * instance.T / instance.q)
         steps, _ = ctx.hitting_times(
@@ -39,9 +51,11 @@ def hitting_calls(
         each = np.ones(ctx.seeds)  # the instance's constants, per seed for seedwise
         return {"calls": steps, "rq": each * (instance.r * instance.q), "T": each * instance.T}
 
-    inputs = {"where": dict(where), "shared_q": shared_q}
-    measured = ctx.seedwise("hitting-calls", inputs, measure)
-    return measured["calls"], float(measured["rq"][0]), int(measured["T"][0])
+    items = [{"where": dict(where), "shared_q": shared_q} for where, shared_q in points]
+    return [
+        (m["calls"], float(m["rq"][0]), int(m["T"][0]))
+        for m in ctx.seedwise_each("hitting-calls", items, measure)
+    ]
 
 
 @claim(
@@ -90,18 +104,19 @@ def lower_bound_dimension(ctx: Context) -> None:
     rs = [int(r) for r in ctx.values("r")]
     eps = float(ctx.values("epsilon")[0])
     single_q = oracle_q(1, eps, SIGMA, P)  # the q of one channel
-    for role, shared, label in (
+    cases = (
         ("claim", None, "independent channels"),
         ("control", single_q, "one shared ξ, q independent of r"),
-    ):
-        calls, rq = [], []
-        for r in rs:
-            where = {"r": r, "epsilon": eps}
-            if shared is not None:
-                where["xi"] = "shared"
-            n, rq_r, T = hitting_calls(ctx, r, eps, where, shared)
-            calls.append(n)
-            rq.append(rq_r)
+    )
+    points = [
+        ({"r": r, "epsilon": eps, **({} if shared is None else {"xi": "shared"})}, shared)
+        for _, shared, _ in cases
+        for r in rs
+    ]
+    measured = hitting_calls(ctx, eps, points)
+    for k, (role, _, label) in enumerate(cases):
+        calls, rq, T_of = zip(*measured[k * len(rs) : (k + 1) * len(rs)])
+        T = T_of[-1]
         N = np.stack(calls, axis=1)
         est = loglog_slope(rs, N)
         ctx.judge(
