@@ -1,5 +1,9 @@
 """Shared fixtures: ``xp`` runs a test on every available backend (CuPy skipped without a GPU);
-``quick_verdicts`` verifies each claim once per session in quick mode."""
+``quick_verdicts`` verifies each claim once per session (per pytest-xdist worker) in quick mode.
+
+A test that reads quick verdicts declares their claims (``@pytest.mark.quick_claims(*ids)``);
+under pytest-xdist (``-n auto --dist loadgroup``, the default options) every test of one claim
+family then runs on one worker, so that each claim is verified once in the whole run."""
 
 import os
 import shutil
@@ -9,6 +13,7 @@ import pytest
 
 import ratecheck
 from ratecheck.backend import BACKENDS, available_backends, namespace
+from ratecheck.verify.executors import THREAD_VARIABLES
 
 
 @pytest.fixture(params=BACKENDS)
@@ -24,7 +29,14 @@ def pytest_addoption(parser):
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
+    family = {c.id: c.family for c in ratecheck.all_claims()}
+    for item in items:
+        claims = [cid for m in item.iter_markers("quick_claims") for cid in m.args]
+        families = sorted({family[cid] for cid in claims})
+        if families:
+            item.add_marker(pytest.mark.xdist_group("quick-verdicts-" + "-".join(families)))
     skip_slow = pytest.mark.skip(reason="slow: run with --run-slow")
     skip_gpu = pytest.mark.skip(reason="needs CuPy and a CUDA device")
     has_gpu = "cupy" in available_backends()
@@ -36,7 +48,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_configure(config):
-    """The CLI caches finished results by default: tests get their own cache folder."""
+    """The CLI caches finished results by default: tests get their own cache folder. Under
+    pytest-xdist the workers share the cores: each gets cores/workers BLAS and PyTorch threads
+    (set here, in the controller, before it starts them), as ratecheck's own workers do."""
+    workers = getattr(config.option, "numprocesses", None) or 0
+    if workers > 1 and not hasattr(config, "workerinput"):
+        threads = str(max(1, (os.cpu_count() or 1) // workers))
+        for name in THREAD_VARIABLES:
+            os.environ.setdefault(name, threads)
     folder = tempfile.mkdtemp(prefix="ratecheck-test-cache-")
     os.environ["RATECHECK_CACHE"] = folder
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))

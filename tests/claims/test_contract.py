@@ -176,7 +176,9 @@ def test_streams_are_distinct_across_grid_points_and_stable_under_new_values(cid
 THEOREM_CLAIMS = [c.id for c in BUILTIN if not c.missing and c.family != "workloads"]
 
 
-@pytest.mark.parametrize("cid", THEOREM_CLAIMS)
+@pytest.mark.parametrize(
+    "cid", [pytest.param(c, marks=pytest.mark.quick_claims(c)) for c in THEOREM_CLAIMS]
+)
 def test_every_judged_point_names_its_method_and_its_declared_prediction(quick_verdicts, cid):
     verdict = quick_verdicts([cid])[cid]
     claim = verdict.claim

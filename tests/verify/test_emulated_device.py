@@ -95,7 +95,9 @@ def test_solver_trajectories_equal_numpy(on_device, case):
     np.testing.assert_allclose(traces[1].metrics["x0"], traces[0].metrics["x0"], rtol=1e-12)
 
 
-@pytest.mark.parametrize("claim_id", CLAIMS)
+@pytest.mark.parametrize(
+    "claim_id", [pytest.param(c, marks=pytest.mark.quick_claims(c)) for c in CLAIMS]
+)
 def test_claim_numbers_equal_numpy(on_device, quick_verdicts, claim_id):
     experiment = get_experiment(claim_id)
     settings = Settings(True, experiment.seeds_quick, on_device, "numpy", {})

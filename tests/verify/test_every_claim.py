@@ -44,12 +44,12 @@ MACHINE_DEPENDENT = {
 
 
 def _marked(cid):
+    marks = [pytest.mark.quick_claims(cid)]
     if cid in NOT_CHECKED:
-        return pytest.param(cid, marks=pytest.mark.xfail(reason=NOT_CHECKED[cid], strict=True))
+        marks.append(pytest.mark.xfail(reason=NOT_CHECKED[cid], strict=True))
     if cid in MACHINE_DEPENDENT:
-        reason = MACHINE_DEPENDENT[cid]
-        return pytest.param(cid, marks=pytest.mark.xfail(reason=reason, strict=False))
-    return cid
+        marks.append(pytest.mark.xfail(reason=MACHINE_DEPENDENT[cid], strict=False))
+    return pytest.param(cid, marks=marks)
 
 
 @pytest.mark.parametrize("cid", [_marked(c) for c in CLAIMS])

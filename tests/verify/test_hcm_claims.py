@@ -21,6 +21,9 @@ IDS = ["hcm-lmo-rate", "hcm-unbiased", "hcm-relaxed-smoothness"]
 XP = namespace("numpy")
 
 
+pytestmark = pytest.mark.quick_claims(*IDS)
+
+
 @pytest.fixture(scope="module")
 def verdicts(quick_verdicts):
     return quick_verdicts(IDS)

@@ -18,6 +18,9 @@ from ratecheck.solvers import norms as nm
 IDS = ["lmo-identities", "newton-schulz-accuracy", "lmo-momentum-rate"]
 
 
+pytestmark = pytest.mark.quick_claims(*IDS)
+
+
 @pytest.fixture(scope="module")
 def verdicts(quick_verdicts):
     return quick_verdicts(IDS)

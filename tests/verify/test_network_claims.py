@@ -22,6 +22,9 @@ IDS = [
 ]
 
 
+pytestmark = pytest.mark.quick_claims(*IDS)
+
+
 @pytest.fixture(scope="module")
 def verdicts(quick_verdicts):
     return quick_verdicts(IDS)

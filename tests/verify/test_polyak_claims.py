@@ -9,6 +9,9 @@ import ratecheck
 IDS = ["hb-quadratic-rate", "hb-acceleration", "hb-polyak-transient", "hb-not-global"]
 
 
+pytestmark = pytest.mark.quick_claims(*IDS)
+
+
 @pytest.fixture(scope="module")
 def verdicts(quick_verdicts):
     return quick_verdicts(IDS)

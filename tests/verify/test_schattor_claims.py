@@ -14,6 +14,9 @@ from ratecheck.theory import schattor as th
 IDS = ["schatten-oracles", "schattor-rate", "schattor-dimension-free", "schattor-multiblock"]
 
 
+pytestmark = pytest.mark.quick_claims(*IDS)
+
+
 @pytest.fixture(scope="module")
 def verdicts(quick_verdicts):
     return quick_verdicts(IDS)
