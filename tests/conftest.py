@@ -10,10 +10,13 @@ import shutil
 import tempfile
 
 import pytest
+from packaging.version import Version
 
 import ratecheck
 from ratecheck.backend import BACKENDS, available_backends, namespace
 from ratecheck.verify.executors import THREAD_VARIABLES
+
+LOADGROUP_LOST = Version("9.2")  # pytest-xdist 3.8 groups nothing from this pytest on
 
 
 @pytest.fixture(params=BACKENDS)
@@ -52,6 +55,16 @@ def pytest_configure(config):
     pytest-xdist the workers share the cores: each gets cores/workers BLAS and PyTorch threads
     (set here, in the controller, before it starts them), as ratecheck's own workers do."""
     workers = getattr(config.option, "numprocesses", None) or 0
+    if (
+        workers
+        and config.option.dist == "loadgroup"
+        and Version(pytest.__version__) >= LOADGROUP_LOST
+    ):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} ignores pytest-xdist's --dist loadgroup (each claim "
+            "would be verified once per worker; pytest-dev/pytest-xdist#1386): install the test "
+            "extra (pytest<9.2), or run with -n0"
+        )
     if workers > 1 and not hasattr(config, "workerinput"):
         threads = str(max(1, (os.cpu_count() or 1) // workers))
         for name in THREAD_VARIABLES:
