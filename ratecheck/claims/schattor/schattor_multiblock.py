@@ -45,8 +45,8 @@ def block_hitting_time(ctx: Context, rule: str, blocks: int, disparity: float) -
             ps, 1.0, 1.0, rule, weights=[math.sqrt(v) for v in L], stochastic=False
         )
 
-    def stationarity(x):
-        return sum(norm.dual(g) for g in problem.grad(x))
+    def stationarity(x):  # Σ_k ‖∇_k f‖_{S_q}: the blocks' dual norms in one batched SVD
+        return xp.sum(norm.dual(xp.stack(problem.grad(x))), axis=0)
 
     steps, _ = ctx.hitting_times(
         method, problem, MAX_STEPS, metric=("g", stationarity), target=BLOCK_EPS
