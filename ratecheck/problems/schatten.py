@@ -62,7 +62,7 @@ class LowRankProblem:
     f_star: Any = None
     x_star: Blocks | None = None
     name: str = "low-rank"
-    _stacked: tuple[Any, ...] | None = field(default=None, init=False, repr=False)
+    _stacked: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _residual(self, b: int, X: Any) -> Any:
         xp = array_namespace(X)
@@ -78,24 +78,25 @@ class LowRankProblem:
     def grad(self, x: Blocks) -> Blocks:
         xp = array_namespace(x[0])
         if len(x) > 1:
-            return self._grad_stacked(xp, x)
+            G = self.stacked_grad(x)
+            return tuple(G[b] for b in range(len(x)))
         return tuple(
             c * (self.U[b] * self._residual(b, X)[..., None, :]) @ xp.matrix_transpose(self.V[b])
             for b, (c, X) in enumerate(zip(self.scales, x))
         )
 
-    def _grad_stacked(self, xp: Any, x: Blocks) -> Blocks:
-        """∇_b F for every block b at once, on the blocks stacked along a leading axis (every
-        block is m × n): the numbers of the block-by-block formula, with one call per operation
-        instead of one per block."""
+    def stacked_grad(self, x: Blocks) -> Any:
+        """(B, S, m, n): ∇_b F for every block b at once, on the blocks stacked along a leading
+        axis (every block is m × n): the numbers of the block-by-block formula, with one call
+        per operation instead of one per block."""
+        xp = array_namespace(x[0])
         if self._stacked is None:
             c = asarray(np.asarray(self.scales)[:, None, None, None], xp, self.U[0].dtype)
             self._stacked = (xp.stack(self.U), xp.stack(self.V), xp.stack(self.tau), c)
         U, V, tau, c = self._stacked
         X = xp.stack(list(x))
         z = xp.sum(U * (X @ V), axis=-2) - tau
-        G = c * (U * z[..., None, :]) @ xp.matrix_transpose(V)
-        return tuple(G[b] for b in range(len(x)))
+        return c * (U * z[..., None, :]) @ xp.matrix_transpose(V)
 
     def stochastic_grad(self, x: Blocks, batch: int = 1) -> Blocks:
         g = self.grad(x)

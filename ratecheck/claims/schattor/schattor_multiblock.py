@@ -46,7 +46,7 @@ def block_hitting_time(ctx: Context, rule: str, blocks: int, disparity: float) -
         )
 
     def stationarity(x):  # Σ_k ‖∇_k f‖_{S_q}: the blocks' dual norms in one batched SVD
-        return xp.sum(norm.dual(xp.stack(problem.grad(x))), axis=0)
+        return xp.sum(norm.dual(problem.stacked_grad(x)), axis=0)
 
     steps, _ = ctx.hitting_times(
         method, problem, MAX_STEPS, metric=("g", stationarity), target=BLOCK_EPS
