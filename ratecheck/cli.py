@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ratecheck.errors import UsageError
@@ -134,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="E1,E2",
         help=f"with --suite: which runs, in order, from {', '.join(SUITE_EXECUTORS)} "
         "(default: all three; dask needs the cluster extra)",
+    )
+    p_bench.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="with --suite and one executor: keep the finished tasks and their durations in DIR, "
+        "so that an interrupted or later run goes on where it stopped; the record covers every "
+        "run kept there (a full-mode record over several sittings)",
     )
 
     p_plot = sub.add_parser("plot", help="figures from a results folder (no rerun)")
@@ -460,7 +468,6 @@ def _check_json_target(path: str | None) -> None:
     if not path:
         return
     import os
-    from pathlib import Path
 
     folder = Path(path).parent
     if os.path.isdir(path):
@@ -530,8 +537,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.suite:
         return _bench_suite(args)
-    if args.ids or args.executors:
-        raise UsageError("claim ids and --executors go with bench --suite")
+    if args.ids or args.executors or args.keep:
+        raise UsageError("claim ids, --executors and --keep go with bench --suite")
     from ratecheck.bench import run_lmo_benchmark, run_ns_dtype_benchmark, run_seeds_benchmark
     from ratecheck.bench.ns_dtypes import comparisons as ns_comparisons
 
@@ -601,20 +608,35 @@ def _bench_suite(args: argparse.Namespace) -> int:
             )
         print("Dask distributed not installed: no cluster run (pip install 'ratecheck[cluster]')")
         names.remove("dask")
+    if args.keep and len(names) != 1:
+        raise UsageError(
+            "--keep runs one executor: name it with --executors, one of "
+            + ", ".join(SUITE_EXECUTORS)
+        )
     ids = [get_claim(i).id for i in args.ids] or None  # an unknown id: the valid ones, exit 2
     executors = [SUITE_EXECUTORS[n] for n in names]
+    keep = Path(args.keep) if args.keep else None
+    if keep is not None and keep.exists() and not keep.is_dir():
+        raise UsageError(f"--keep {args.keep}: not a folder")
 
     def report(run: dict) -> None:
         counts = Counter(run["outcomes"].values())
         print(
-            f"{run['executor']:>18}: wall {run['wall_s']:.1f} s, CPU {run['cpu_s']:.1f} s, "
+            f"{run['executor']:>18}: wall {run['wall_s']:.1f} s, CPU {run['cpu_s']:.1f} s"
+            + (f" over {run['sittings']} sittings" if run["sittings"] > 1 else "")
+            + ", "
             + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())),
             flush=True,
         )
 
     mode = "quick" if args.quick else "full"
-    print(f"the suite in {mode} mode, uncached, on {len(executors)} executors")
-    result = run_suite_benchmark(quick=args.quick, ids=ids, executors=executors, report=report)
+    if keep is None:
+        print(f"the suite in {mode} mode, uncached, on {len(executors)} executors")
+    else:
+        print(f"the suite in {mode} mode on {names[0]}, kept in {keep} (finished tasks are reused)")
+    result = run_suite_benchmark(
+        quick=args.quick, ids=ids, executors=executors, report=report, keep=keep
+    )
     print(
         f"{result['tasks']} tasks, {result['task_seconds']:.1f} task seconds "
         f"({result['tasks_of']}; {result['first_run_task_seconds']:.1f} in the first run), "

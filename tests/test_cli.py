@@ -74,6 +74,8 @@ def test_plot_from_stored_results(tmp_path, capsys):
         (["bench", "--suite", "--executors", "process,process"], "name each once"),
         (["bench", "--suite", "no-such-claim"], "unknown claim 'no-such-claim'; valid claims: "),
         (["bench", "hb-not-global"], "go with bench --suite"),
+        (["bench", "--keep", "kept"], "go with bench --suite"),
+        (["bench", "--suite", "--keep", "kept"], "--keep runs one executor"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):

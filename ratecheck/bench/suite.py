@@ -13,6 +13,13 @@ cache folder (so every task is computed), and records:
 - the wall time of each run;
 - a schedule simulation (:func:`simulate`) of the measured durations on 8, 32 and 128 workers.
 
+A kept record (``keep``: a folder, one executor) is the same run spread over as many sittings as
+it takes: the finished tasks stay in the folder's cache, each computed task's duration is
+appended to its ``tasks.jsonl`` as it finishes and each sitting's wall and CPU to its
+``runs.jsonl`` (an interrupted sitting too), so a run started again computes only what is
+missing, and the record is built from every sitting's lines (the wall and CPU are their sums;
+a part run again after an interruption counts once more).
+
 Targets (ratios, never asserted by tests; BENCHMARKS.md): wall on 2 workers ≤ 1.15 × (sum of
 the first run's task durations / 2); the longest task of a parallel run ≤ 5% of the sum of its
 task durations; the simulated 32-worker wall ≤ 5 minutes (full mode).
@@ -20,13 +27,16 @@ task durations; the simulated 32-worker wall ≤ 5 minutes (full mode).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import json
 import resource
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 TWO_WORKER_RATIO = 1.15  # wall on 2 workers / (task seconds / 2)
 LONGEST_SHARE = 0.05  # longest task / task seconds
@@ -142,17 +152,81 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+class TaskLine(NamedTuple):
+    """A computed task as a kept record's ``tasks.jsonl`` holds it: what :func:`looks_of`
+    reads of a task."""
+
+    claim_id: str
+    seeds: int
+    grid: tuple[tuple[str, tuple[Any, ...]], ...]
+    piece: tuple[int, int] | None
+
+
+def _task_line(task: Any, seconds: float, sitting: str) -> str:
+    grid = [
+        [name, [v if isinstance(v, str) else float(v) for v in values]]
+        for name, values in task.grid
+    ]
+    return json.dumps(
+        {
+            "sitting": sitting,
+            "claim": task.claim_id,
+            "seeds": task.seeds,
+            "grid": grid,
+            "piece": list(task.piece) if task.piece is not None else None,
+            "seconds": seconds,
+        }
+    )
+
+
+def _kept_events(folder: Path) -> list[tuple[TaskLine, float]]:
+    """Every sitting's computed tasks, in the order they finished."""
+    events = []
+    path = folder / "tasks.jsonl"
+    for line in path.read_text().splitlines() if path.exists() else []:
+        r = json.loads(line)
+        grid = tuple((name, tuple(values)) for name, values in r["grid"])
+        piece = tuple(r["piece"]) if r["piece"] is not None else None
+        events.append((TaskLine(r["claim"], r["seeds"], grid, piece), r["seconds"]))
+    return events
+
+
+@contextlib.contextmanager
+def _folder(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="ratecheck-suite-") as folder:
+        yield Path(folder)
+
+
 def run_once(
-    quick: bool, workers: int = 1, dask_workers: int = 0, ids: Sequence[str] | None = None
+    quick: bool,
+    workers: int = 1,
+    dask_workers: int = 0,
+    ids: Sequence[str] | None = None,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
-    """Verify ``ids`` (all claims) once, uncached, on one executor; returns its wall and CPU
-    seconds, outcomes and per-look task durations."""
+    """Verify ``ids`` (all claims) once on one executor, uncached, or, with ``keep``, as one more
+    sitting of the kept record in that folder (module docstring); returns its wall and CPU
+    seconds (a kept record's: the sums over its sittings), outcomes and per-look task
+    durations."""
     import ratecheck
     from ratecheck.verify.cache import TaskCache
 
     events: list[tuple[Any, float]] = []
-    with tempfile.TemporaryDirectory(prefix="ratecheck-suite-") as folder:
-        cache = TaskCache(folder)
+    with _folder(keep) as folder:
+        cache = TaskCache(folder / "cache" if keep is not None else folder)
+        sitting = time.strftime("%Y-%m-%dT%H:%M:%S")
+        log = (folder / "tasks.jsonl").open("a") if keep is not None else None
+
+        def on_task(task: Any, seconds: float, _running: int) -> None:
+            events.append((task, seconds))
+            if log is not None:
+                log.write(_task_line(task, seconds, sitting) + "\n")
+                log.flush()
+
         cluster = None
         if dask_workers:
             from distributed import LocalCluster
@@ -164,6 +238,7 @@ def run_once(
                 dashboard_address=None,
             )
         cpu, start = _cpu_seconds(), time.perf_counter()
+        finished = False
         try:
             verdicts = ratecheck.verify(
                 ids,
@@ -171,19 +246,33 @@ def run_once(
                 cache=cache,
                 workers=workers,
                 scheduler=cluster.scheduler_address if cluster else None,
-                on_task=lambda task, seconds, _: events.append((task, seconds)),
+                on_task=on_task,
             )
+            finished = True
         finally:
             if cluster is not None:
                 cluster.close()
-        wall = time.perf_counter() - start
-        cpu = _cpu_seconds() - cpu
+            wall = time.perf_counter() - start
+            cpu = _cpu_seconds() - cpu
+            if log is not None:
+                log.close()
+                with (folder / "runs.jsonl").open("a") as runs:
+                    line = {"sitting": sitting, "wall_s": wall, "cpu_s": cpu, "finished": finished}
+                    runs.write(json.dumps(line) + "\n")
+        sittings = [{"wall_s": wall, "cpu_s": cpu}]
+        if keep is not None:
+            sittings = [
+                json.loads(line) for line in (folder / "runs.jsonl").read_text().splitlines()
+            ]
+            events = _kept_events(folder)
         claims = looks_of(verdicts, events)
+    executor = f"dask {dask_workers} processes" if dask_workers else f"{workers} workers"
     return {
-        "executor": f"dask {dask_workers} processes" if dask_workers else f"{workers} workers",
+        "executor": executor,
         "parallel": bool(dask_workers) or workers > 1,
-        "wall_s": wall,
-        "cpu_s": cpu,
+        "wall_s": sum(r["wall_s"] for r in sittings),
+        "cpu_s": sum(r["cpu_s"] for r in sittings),
+        "sittings": len(sittings),
         "outcomes": {v.claim.id: v.outcome for v in verdicts},
         "looks": [
             [{"seeds": k.seeds, "seconds": list(k.seconds), "parts": k.parts} for k in looks]
@@ -199,15 +288,19 @@ def run_suite_benchmark(
     ids: Sequence[str] | None = None,
     executors: Sequence[tuple[int, int]] = ((1, 0), (2, 0), (0, 2)),
     report: Callable[[dict[str, Any]], None] | None = None,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
     """Run the suite on each executor ((workers, Dask processes): (1, 0) this process, (2, 0)
     two local workers, (0, 2) a 2-process Dask LocalCluster). The tasks of the first parallel
     run (its parts fanned out into pieces) feed the simulation and the longest-task target; the
     2-worker wall is set against the first run's task seconds (so that the cost of fanning out
-    counts against it)."""
+    counts against it). ``keep``: a kept record in that folder (one executor; module
+    docstring)."""
+    if keep is not None and len(executors) != 1:
+        raise ValueError("a kept record runs on one executor")
     runs = []
     for workers, dask_workers in executors:
-        result = run_once(quick, max(workers, 1), dask_workers, ids)
+        result = run_once(quick, max(workers, 1), dask_workers, ids, keep)
         if report is not None:
             report(result)
         runs.append(result)
@@ -257,4 +350,4 @@ def run_suite_benchmark(
     }
 
 
-__all__ = ["Look", "looks_of", "run_once", "run_suite_benchmark", "simulate"]
+__all__ = ["Look", "TaskLine", "looks_of", "run_once", "run_suite_benchmark", "simulate"]

@@ -90,3 +90,46 @@ def test_the_command_runs_the_named_claims_on_the_named_executors(tmp_path, caps
     assert [r["executor"] for r in result["runs"]] == ["2 workers"]
     assert [r["claims"] for r in result["runs"]] == [["hb-not-global"]]
     assert "wall on 2 workers / (task seconds / 2)" in capsys.readouterr().out
+
+
+def test_a_kept_record_goes_on_where_its_last_sitting_stopped(tmp_path):
+    import json
+
+    first = run_once(quick=True, ids=["hb-not-global"], keep=tmp_path)
+    both = run_once(quick=True, ids=["hb-not-global", "deeplinear-hb-rate"], keep=tmp_path)
+    lines = [json.loads(line) for line in (tmp_path / "tasks.jsonl").read_text().splitlines()]
+    sittings = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
+    assert [r["claim"] for r in lines].count("hb-not-global") == 1  # kept, not run again
+    assert {r["sitting"] for r in lines if r["claim"] == "deeplinear-hb-rate"} == {
+        sittings[1]["sitting"]
+    }
+    assert both["sittings"] == 2 and [s["finished"] for s in sittings] == [True, True]
+    assert both["wall_s"] == pytest.approx(sum(s["wall_s"] for s in sittings))
+    assert both["looks"][0] == first["looks"][0]  # the first sitting's durations, read back
+    assert all(not math.isnan(s) for looks in both["looks"] for k in looks for s in k["seconds"])
+
+
+def test_an_interrupted_sitting_keeps_its_finished_tasks_and_its_time(tmp_path, monkeypatch):
+    import json
+
+    import ratecheck
+
+    verify = ratecheck.verify
+
+    def interrupted(*args, on_task, **kwargs):
+        def then_stop(*task):
+            on_task(*task)
+            raise KeyboardInterrupt
+
+        return verify(*args, on_task=then_stop, **kwargs)
+
+    monkeypatch.setattr(ratecheck, "verify", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_once(quick=True, ids=["hb-not-global", "relu-gram"], keep=tmp_path)
+    monkeypatch.setattr(ratecheck, "verify", verify)
+    (sitting,) = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
+    assert sitting["finished"] is False and sitting["wall_s"] > 0
+    assert len((tmp_path / "tasks.jsonl").read_text().splitlines()) == 1
+    result = run_once(quick=True, ids=["hb-not-global", "relu-gram"], keep=tmp_path)
+    assert result["sittings"] == 2 and set(result["outcomes"]) == {"hb-not-global", "relu-gram"}
+    assert all(not math.isnan(s) for looks in result["looks"] for k in looks for s in k["seconds"])
