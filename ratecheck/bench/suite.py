@@ -179,12 +179,30 @@ def _task_line(task: Any, seconds: float, sitting: str) -> str:
     )
 
 
+def _kept_lines(path: Path, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The JSON lines of a kept record's log; a line that is not one (a write cut short) is a
+    UsageError naming it."""
+    from ratecheck.errors import UsageError
+
+    lines = []
+    for number, line in enumerate(path.read_text().splitlines() if path.exists() else [], 1):
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or any(f not in record for f in fields):
+                raise ValueError
+        except ValueError:
+            raise UsageError(
+                f"{path} line {number} is not a record of {', '.join(fields)}; "
+                "delete that line (a write cut short) or keep the record in a new folder"
+            ) from None
+        lines.append(record)
+    return lines
+
+
 def _kept_events(folder: Path) -> list[tuple[TaskLine, float]]:
     """Every sitting's computed tasks, in the order they finished."""
     events = []
-    path = folder / "tasks.jsonl"
-    for line in path.read_text().splitlines() if path.exists() else []:
-        r = json.loads(line)
+    for r in _kept_lines(folder / "tasks.jsonl", ("claim", "seeds", "grid", "piece", "seconds")):
         grid = tuple((name, tuple(values)) for name, values in r["grid"])
         piece = tuple(r["piece"]) if r["piece"] is not None else None
         events.append((TaskLine(r["claim"], r["seeds"], grid, piece), r["seconds"]))
@@ -217,6 +235,9 @@ def run_once(
 
     events: list[tuple[Any, float]] = []
     with _folder(keep) as folder:
+        if keep is not None:  # a damaged log stops the sitting before it computes anything
+            _kept_events(folder)
+            _kept_lines(folder / "runs.jsonl", ("wall_s", "cpu_s"))
         cache = TaskCache(folder / "cache" if keep is not None else folder)
         sitting = time.strftime("%Y-%m-%dT%H:%M:%S")
         log = (folder / "tasks.jsonl").open("a") if keep is not None else None
@@ -261,9 +282,7 @@ def run_once(
                     runs.write(json.dumps(line) + "\n")
         sittings = [{"wall_s": wall, "cpu_s": cpu}]
         if keep is not None:
-            sittings = [
-                json.loads(line) for line in (folder / "runs.jsonl").read_text().splitlines()
-            ]
+            sittings = _kept_lines(folder / "runs.jsonl", ("wall_s", "cpu_s"))
             events = _kept_events(folder)
         claims = looks_of(verdicts, events)
     executor = f"dask {dask_workers} processes" if dask_workers else f"{workers} workers"

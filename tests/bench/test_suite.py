@@ -133,3 +133,12 @@ def test_an_interrupted_sitting_keeps_its_finished_tasks_and_its_time(tmp_path, 
     result = run_once(quick=True, ids=["hb-not-global", "relu-gram"], keep=tmp_path)
     assert result["sittings"] == 2 and set(result["outcomes"]) == {"hb-not-global", "relu-gram"}
     assert all(not math.isnan(s) for looks in result["looks"] for k in looks for s in k["seconds"])
+
+
+def test_a_damaged_kept_log_is_named_before_anything_runs(tmp_path):
+    from ratecheck.errors import UsageError
+
+    (tmp_path / "tasks.jsonl").write_text('{"claim": "hb-not-global", "seeds": 4, "gri')
+    with pytest.raises(UsageError, match=r"tasks.jsonl line 1 is not a record of claim, seeds"):
+        run_once(quick=True, ids=["hb-not-global"], keep=tmp_path)
+    assert not (tmp_path / "runs.jsonl").exists() and not (tmp_path / "cache").exists()
