@@ -616,8 +616,13 @@ def _bench_suite(args: argparse.Namespace) -> int:
     ids = [get_claim(i).id for i in args.ids] or None  # an unknown id: the valid ones, exit 2
     executors = [SUITE_EXECUTORS[n] for n in names]
     keep = Path(args.keep) if args.keep else None
-    if keep is not None and keep.exists() and not keep.is_dir():
-        raise UsageError(f"--keep {args.keep}: not a folder")
+    if keep is not None:
+        try:
+            keep.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(
+                f"--keep {args.keep}: cannot make that folder ({exc.strerror})"
+            ) from None
 
     def report(run: dict) -> None:
         counts = Counter(run["outcomes"].values())

@@ -76,6 +76,10 @@ def test_plot_from_stored_results(tmp_path, capsys):
         (["bench", "hb-not-global"], "go with bench --suite"),
         (["bench", "--keep", "kept"], "go with bench --suite"),
         (["bench", "--suite", "--keep", "kept"], "--keep runs one executor"),
+        (
+            ["bench", "--suite", "--executors", "workers", "--keep", "/dev/null/kept"],
+            "--keep /dev/null/kept: cannot make that folder",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, fragment, capsys):

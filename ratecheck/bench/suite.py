@@ -199,6 +199,26 @@ def _kept_lines(path: Path, fields: tuple[str, ...]) -> list[dict[str, Any]]:
     return lines
 
 
+def _check_environment(runs: Path) -> None:
+    """A kept record is one code on one set of libraries (its cache keys name them): a sitting
+    on another is a UsageError naming what differs."""
+    from ratecheck.errors import UsageError
+    from ratecheck.verify.cache import key_environment
+
+    here = key_environment()
+    for record in _kept_lines(runs, ("wall_s", "cpu_s")):
+        kept = record.get("environment", here)
+        differ = sorted(
+            name for name in here.keys() | kept.keys() if here.get(name) != kept.get(name)
+        )
+        if differ:
+            raise UsageError(
+                f"{runs.parent} was kept by sitting {record.get('sitting')} on another "
+                f"{', '.join(differ)}; run that code and those libraries, or keep this record in a "
+                "new folder"
+            )
+
+
 def _kept_events(folder: Path) -> list[tuple[TaskLine, float]]:
     """Every sitting's computed tasks, in the order they finished."""
     events = []
@@ -231,13 +251,13 @@ def run_once(
     seconds (a kept record's: the sums over its sittings), outcomes and per-look task
     durations."""
     import ratecheck
-    from ratecheck.verify.cache import TaskCache
+    from ratecheck.verify.cache import TaskCache, key_environment
 
     events: list[tuple[Any, float]] = []
     with _folder(keep) as folder:
-        if keep is not None:  # a damaged log stops the sitting before it computes anything
+        if keep is not None:  # a damaged or foreign log stops the sitting before it computes
             _kept_events(folder)
-            _kept_lines(folder / "runs.jsonl", ("wall_s", "cpu_s"))
+            _check_environment(folder / "runs.jsonl")
         cache = TaskCache(folder / "cache" if keep is not None else folder)
         sitting = time.strftime("%Y-%m-%dT%H:%M:%S")
         log = (folder / "tasks.jsonl").open("a") if keep is not None else None
@@ -278,7 +298,13 @@ def run_once(
             if log is not None:
                 log.close()
                 with (folder / "runs.jsonl").open("a") as runs:
-                    line = {"sitting": sitting, "wall_s": wall, "cpu_s": cpu, "finished": finished}
+                    line = {
+                        "sitting": sitting,
+                        "wall_s": wall,
+                        "cpu_s": cpu,
+                        "finished": finished,
+                        "environment": key_environment(),
+                    }
                     runs.write(json.dumps(line) + "\n")
         sittings = [{"wall_s": wall, "cpu_s": cpu}]
         if keep is not None:

@@ -185,7 +185,7 @@ def task_key(
         "quick": quick,
         "backend": backend,
         "dtype": dtype,
-        **_environment(),
+        **key_environment(),
         "claim_code": claim_code,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -195,11 +195,11 @@ def piece_key(kind: str, inputs: dict[str, Any]) -> str:
     """The cache key of a piece of a task (say, one training run of a network claim): its kind,
     its inputs (everything its numbers depend on beyond the package's code and the installed
     versions, as JSON values) and the environment of :func:`task_key`."""
-    payload = {"format": FORMAT, "piece": kind, "inputs": inputs, **_environment()}
+    payload = {"format": FORMAT, "piece": kind, "inputs": inputs, **key_environment()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _environment() -> dict[str, Any]:
+def key_environment() -> dict[str, Any]:
     """What every key names beyond its own inputs: the package's version and source code, and
     the versions of the libraries whose numbers enter the results."""
     return {"version": ratecheck.__version__, **_versions(), "code": code_fingerprint()}

@@ -142,3 +142,17 @@ def test_a_damaged_kept_log_is_named_before_anything_runs(tmp_path):
     with pytest.raises(UsageError, match=r"tasks.jsonl line 1 is not a record of claim, seeds"):
         run_once(quick=True, ids=["hb-not-global"], keep=tmp_path)
     assert not (tmp_path / "runs.jsonl").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_kept_record_refuses_a_sitting_on_other_code(tmp_path):
+    import json
+
+    from ratecheck.errors import UsageError
+    from ratecheck.verify.cache import key_environment
+
+    foreign = {**key_environment(), "code": "another"}
+    line = {"sitting": "then", "wall_s": 1.0, "cpu_s": 1.0, "environment": foreign}
+    (tmp_path / "runs.jsonl").write_text(json.dumps(line) + "\n")
+    with pytest.raises(UsageError, match="kept by sitting then on another code"):
+        run_once(quick=True, ids=["hb-not-global"], keep=tmp_path)
+    assert not (tmp_path / "tasks.jsonl").exists() and not (tmp_path / "cache").exists()
