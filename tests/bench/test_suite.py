@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ratecheck.bench.suite import Look, run_once, simulate
+from ratecheck.bench.suite import Look, run_once, run_suite_benchmark, simulate
 
 
 def _claim(*looks):
@@ -133,6 +133,28 @@ def test_an_interrupted_sitting_keeps_its_finished_tasks_and_its_time(tmp_path, 
     result = run_once(quick=True, ids=["hb-not-global", "relu-gram"], keep=tmp_path)
     assert result["sittings"] == 2 and set(result["outcomes"]) == {"hb-not-global", "relu-gram"}
     assert all(not math.isnan(s) for looks in result["looks"] for k in looks for s in k["seconds"])
+
+
+def test_a_killed_sitting_counts_its_wall_as_a_lower_bound_and_leaves_the_ratio_unjudged(
+    tmp_path,
+):
+    import json
+
+    run_once(quick=True, ids=["hb-not-global"], keep=tmp_path)
+    (killed,) = [json.loads(line) for line in (tmp_path / "tasks.jsonl").read_text().splitlines()]
+    (tmp_path / "runs.jsonl").unlink()  # SIGKILL: the sitting never wrote its line
+    result = run_suite_benchmark(
+        quick=True, ids=["hb-not-global", "relu-gram"], executors=((2, 0),), keep=tmp_path
+    )
+    (run,) = result["runs"]
+    (sitting,) = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
+    assert run["cut_off_sittings"] == [
+        {"sitting": killed["sitting"], "wall_at_least_s": killed["at"]}
+    ]
+    assert 0 < killed["at"] and run["sittings"] == 2
+    assert run["wall_s"] == pytest.approx(sitting["wall_s"] + killed["at"])
+    (ratio,) = [t for t in result["targets"] if t["target"].startswith("wall on 2 workers")]
+    assert ratio["passed"] is None
 
 
 def test_a_damaged_kept_log_is_named_before_anything_runs(tmp_path):
