@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ratecheck.bench.suite import Look, run_once, run_suite_benchmark, simulate
+from ratecheck.bench.suite import (
+    Look,
+    run_once,
+    run_suite_benchmark,
+    simulate,
+    two_worker_target,
+)
 
 
 def _claim(*looks):
@@ -154,7 +160,16 @@ def test_a_killed_sitting_counts_its_wall_as_a_lower_bound_and_leaves_the_ratio_
     assert 0 < killed["at"] and run["sittings"] == 2
     assert run["wall_s"] == pytest.approx(sitting["wall_s"] + killed["at"])
     (ratio,) = [t for t in result["targets"] if t["target"].startswith("wall on 2 workers")]
-    assert ratio["passed"] is None
+    assert ratio == two_worker_target(run["wall_s"], result["first_run_task_seconds"], True)
+
+
+@pytest.mark.parametrize(
+    ("wall_s", "cut_off", "passed"),
+    [(10.0, False, True), (12.0, False, False), (10.0, True, None), (12.0, True, False)],
+)
+def test_a_lower_bound_of_the_two_worker_ratio_judges_only_a_miss(wall_s, cut_off, passed):
+    target = two_worker_target(wall_s, task_seconds=20.0, cut_off=cut_off)
+    assert target["measured"] == pytest.approx(wall_s / 10.0) and target["passed"] is passed
 
 
 def test_a_damaged_kept_log_is_named_before_anything_runs(tmp_path):
