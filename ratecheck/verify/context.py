@@ -186,6 +186,7 @@ class Context:
         compute: Callable[[Mapping[str, Any]], Mapping[str, Any]],
         *,
         by_look: bool = True,
+        seeds_per_piece: int | None = None,
     ) -> list[dict[str, np.ndarray]]:
         """:meth:`seedwise` for measurements that do not depend on one another (a grid point
         each, a method each): ``compute(item)`` measures ``items[k]`` (JSON values, its
@@ -193,7 +194,11 @@ class Context:
         parallel run computes each missing one as a task of its own. Returns one
         {name: array over all seeds} per item, in order. ``by_look=False``: one block of all
         this run's seeds (a look reuses nothing of the previous one), for measurements that
-        share a constant taken over all the run's seeds (say a largest L over seeds)."""
+        share a constant taken over all the run's seeds (say a largest L over seeds).
+        ``seeds_per_piece``: each block cut further into pieces of at most that many seeds, for
+        measurements whose cost grows with the seeds (LAPACK matrix by matrix, a run stopped
+        when its slowest seed hits) rather than with the steps' Python dispatch; the numbers
+        are those of whole blocks wherever each seed's depend on its own streams alone."""
         if self._block is not None:
             raise ValueError("seedwise: compute() called seedwise again (blocks do not nest)")
         claim_code = _claim_code(self.claim.id)
@@ -209,7 +214,9 @@ class Context:
                     "seeds": [first, count],
                     "claim_code": claim_code,
                 }
-                for first, count in (self.seed_blocks() if by_look else [(0, self.seeds)])
+                for first, count in _cut(
+                    self.seed_blocks() if by_look else [(0, self.seeds)], seeds_per_piece
+                )
             ]
             for item in items
         ]
@@ -563,6 +570,19 @@ class Context:
             self.rows,
             self.extra,
         )
+
+
+def _cut(blocks: list[tuple[int, int]], size: int | None) -> list[tuple[int, int]]:
+    """(first seed, seeds) blocks cut into pieces of at most ``size`` seeds (None: whole)."""
+    if size is None:
+        return blocks
+    if size < 1:
+        raise ValueError(f"seeds_per_piece must be a positive number of seeds, not {size}")
+    return [
+        (start, min(size, first + count - start))
+        for first, count in blocks
+        for start in range(first, first + count, size)
+    ]
 
 
 def _claim_code(claim_id: str) -> str | None:

@@ -141,6 +141,36 @@ def test_by_look_false_measures_all_the_runs_seeds_as_one_block(toy):
     assert np.array_equal(whole["x"], _draw(_context(toy, 8))["x"])
 
 
+@pytest.mark.parametrize(
+    "seeds, size, pieces",
+    [
+        (8, 1, [(k, 1) for k in range(8)]),
+        (8, 3, [(0, 2), (2, 2), (4, 3), (7, 1)]),  # within each look's block
+        (8, 8, [(0, 2), (2, 2), (4, 4)]),
+    ],
+)
+def test_pieces_of_a_few_seeds_give_the_numbers_of_whole_blocks(toy, seeds, size, pieces):
+    ctx = _context(toy, seeds)
+    (cut,) = ctx.seedwise_each("draw", [{}], lambda _: _draw(ctx), seeds_per_piece=size)
+    assert computed == pieces
+    assert np.array_equal(cut["x"], _draw(_context(toy, seeds))["x"])
+
+
+def test_a_later_look_reads_back_its_earlier_looks_pieces(toy, tmp_path):
+    first = _context(toy, 2, cache=str(tmp_path))
+    (x2,) = first.seedwise_each("draw", [{}], lambda _: _draw(first), seeds_per_piece=1)
+    later = _context(toy, 4, cache=str(tmp_path))
+    (x4,) = later.seedwise_each("draw", [{}], lambda _: _draw(later), seeds_per_piece=1)
+    assert computed == [(0, 1), (1, 1), (2, 1), (3, 1)]  # (0, 1), (1, 1) computed once
+    assert np.array_equal(x4["x"][:2], x2["x"])
+
+
+def test_seeds_per_piece_must_be_positive(toy):
+    ctx = _context(toy, 2)
+    with pytest.raises(ValueError, match="seeds_per_piece must be a positive number of seeds"):
+        ctx.seedwise_each("draw", [{}], lambda _: _draw(ctx), seeds_per_piece=0)
+
+
 def test_a_compute_that_stores_rows_or_judges_is_an_error(toy):
     ctx = _context(toy, 2)
 
