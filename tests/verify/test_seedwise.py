@@ -216,11 +216,11 @@ SEEDWISE_CLAIMS = {
     "lower-bound-dimension": {"r": (1, 2)},
     "ucg-plateau": {"geometry": ("l2",), "steps": (400,)},
     "schattor-multiblock": {"disparity": (1.0, 10.0), "blocks": (2, 4)},
+    "lmo-momentum-rate": {"K": (100, 200), "geometry": ("spectral",)},
 }
 # hcm-lmo-rate, hcm-relaxed-smoothness and schattor-rate take Δ from the first look's seeds
 # (ctx.probe_streams); measured seedwise with Δ the maximum over the run's seeds, as before,
 # hcm-lmo-rate's look from kept blocks differed from one run over all its seeds.
-# lmo-momentum-rate is measured whole: its runs share one problem.
 
 
 def _record(verdict) -> str:
