@@ -224,22 +224,25 @@ def _check_environment(runs: Path) -> None:
             )
 
 
-def _cut_off(folder: Path, sittings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The sittings with tasks in ``tasks.jsonl`` and no line in ``runs.jsonl`` (killed before
-    they could write it), each with the wall it is known to have had at least: its last task's
-    ``at`` (0 for a task line from before ``at`` was recorded)."""
+_TASK_FIELDS = ("claim", "seeds", "grid", "piece", "seconds", "sitting")  # of a tasks.jsonl line
+
+
+def _cut_off(tasks: list[dict[str, Any]], sittings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sittings with task lines and no line in ``runs.jsonl`` (killed before they could
+    write it), each with the wall it is known to have had at least: its last task's ``at`` (0
+    for a task line from before ``at`` was recorded)."""
     written = {r.get("sitting") for r in sittings}
     walls: dict[str, float] = {}
-    for r in _kept_lines(folder / "tasks.jsonl", ("sitting",)):
+    for r in tasks:
         if r["sitting"] not in written:
             walls[r["sitting"]] = max(walls.get(r["sitting"], 0.0), r.get("at", 0.0))
     return [{"sitting": name, "wall_at_least_s": wall} for name, wall in walls.items()]
 
 
-def _kept_events(folder: Path) -> list[tuple[TaskLine, float]]:
-    """Every sitting's computed tasks, in the order they finished."""
+def _kept_events(tasks: list[dict[str, Any]]) -> list[tuple[TaskLine, float]]:
+    """Every sitting's computed tasks (``tasks.jsonl``'s lines), in the order they finished."""
     events = []
-    for r in _kept_lines(folder / "tasks.jsonl", ("claim", "seeds", "grid", "piece", "seconds")):
+    for r in tasks:
         grid = tuple((name, tuple(values)) for name, values in r["grid"])
         piece = tuple(r["piece"]) if r["piece"] is not None else None
         events.append((TaskLine(r["claim"], r["seeds"], grid, piece), r["seconds"]))
@@ -273,7 +276,7 @@ def run_once(
     events: list[tuple[Any, float]] = []
     with _folder(keep) as folder:
         if keep is not None:  # a damaged or foreign log stops the sitting before it computes
-            _kept_events(folder)
+            _kept_lines(folder / "tasks.jsonl", _TASK_FIELDS)
             _check_environment(folder / "runs.jsonl")
         cache = TaskCache(folder / "cache" if keep is not None else folder)
         sitting = datetime.datetime.now().isoformat(timespec="microseconds")  # a sitting's name
@@ -327,8 +330,9 @@ def run_once(
         sittings, cut_off = [{"wall_s": wall, "cpu_s": cpu}], []
         if keep is not None:
             sittings = _kept_lines(folder / "runs.jsonl", ("wall_s", "cpu_s"))
-            cut_off = _cut_off(folder, sittings)
-            events = _kept_events(folder)
+            tasks = _kept_lines(folder / "tasks.jsonl", _TASK_FIELDS)
+            cut_off = _cut_off(tasks, sittings)
+            events = _kept_events(tasks)
         claims = looks_of(verdicts, events)
     executor = f"dask {dask_workers} processes" if dask_workers else f"{workers} workers"
     return {
